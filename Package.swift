@@ -1,0 +1,82 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+  .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+  name: "kiln",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "kiln", targets: ["kiln"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-nio-http2.git", from: "1.46.0"),
+    .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+    .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+  ],
+  targets: [
+    .executableTarget(
+      name: "kiln",
+      dependencies: ["KilnCommands"],
+      swiftSettings: upcoming
+    ),
+    .target(
+      name: "KilnCommands",
+      dependencies: [
+        "KilnCore", "Transport", "BuildKit", "Builders",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: upcoming
+    ),
+    .target(name: "KilnCore", swiftSettings: upcoming),
+    .target(name: "HCL", swiftSettings: upcoming),
+    .target(
+      name: "Builders",
+      dependencies: ["KilnCore", "Transport", "BuildKit"],
+      swiftSettings: upcoming
+    ),
+    .target(
+      name: "BuildKit",
+      dependencies: [
+        "KilnCore", "Transport",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2TransportServices", package: "grpc-swift-nio-transport"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      exclude: ["Generated/README.md"],
+      swiftSettings: upcoming
+    ),
+    .target(
+      name: "Transport",
+      dependencies: [
+        "KilnCore",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ],
+      swiftSettings: upcoming
+    ),
+    .testTarget(name: "TransportTests", dependencies: ["Transport", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: upcoming),
+    .testTarget(name: "BuildersTests", dependencies: ["Builders"], swiftSettings: upcoming),
+    .testTarget(
+      name: "KilnIntegrationTests",
+      dependencies: ["KilnCore"],
+      swiftSettings: upcoming
+    ),
+  ]
+)

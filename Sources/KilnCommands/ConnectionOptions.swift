@@ -1,0 +1,84 @@
+import ArgumentParser
+import BuildKit
+import KilnCore
+import Transport
+
+/// How a command reaches BuildKit: buildctl's `--addr` and TLS flags, with
+/// `BUILDKIT_HOST` and the local Docker Engine as fallbacks.
+struct ConnectionOptions: ParsableArguments {
+  @Option(name: .customLong("addr"), help: "BuildKit address (unix://, tcp://, docker://, docker-container://, ssh://, ...); default: $BUILDKIT_HOST, else the Docker Engine")
+  var address: String?
+
+  @Option(name: .customLong("tlscacert"), help: "CA certificate for TLS verification")
+  var caCertificate: String?
+
+  @Option(name: .customLong("tlscert"), help: "Client certificate for mutual TLS")
+  var certificate: String?
+
+  @Option(name: .customLong("tlskey"), help: "Client key for mutual TLS")
+  var key: String?
+
+  @Option(name: .customLong("tlsservername"), help: "Server name to verify in the TLS certificate")
+  var serverName: String?
+
+  @Option(help: "Time allowed to connect, e.g. 5s, 1m (default 20s)")
+  var timeout: String = "20s"
+
+  var tls: TLSFiles? {
+    let files = TLSFiles(caCertificate: caCertificate, certificate: certificate, key: key, serverName: serverName)
+    return files == TLSFiles() ? nil : files
+  }
+
+  /// The dialer for the chosen BuildKit.
+  func dialer(environment: Environment) throws -> any StreamDialer {
+    if let address = address ?? environment["BUILDKIT_HOST"] {
+      return try BuildKitAddress.parse(address).dialer(environment: environment, tls: tls, original: address)
+    }
+    return try BuildKitAddress.docker(host: nil).dialer(environment: environment, tls: tls, original: "docker://")
+  }
+
+  func connectTimeout() throws -> Duration {
+    try DurationParser.parse(timeout, flag: "--timeout")
+  }
+
+  /// Connects and runs `body`; every failure becomes a `KilnError` naming the address.
+  func withClient<T: Sendable>(_ body: (BuildKitClient) async throws -> T) async throws -> T {
+    let environment = Environment.current
+    let dialer = try dialer(environment: environment)
+    return try await BuildKitClient.withConnection(to: dialer, timeout: try connectTimeout(), body)
+  }
+}
+
+/// Go-style durations as buildx's flags take them (`20s`, `1m30s`, `500ms`); a bare number is seconds.
+enum DurationParser {
+  static func parse(_ text: String, flag: String) throws -> Duration {
+    if let seconds = Double(text), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+    var total = 0.0
+    var number = ""
+    var rest = Substring(text)
+    guard !rest.isEmpty else { throw invalid(text, flag) }
+    while !rest.isEmpty {
+      number = String(rest.prefix { $0.isNumber || $0 == "." })
+      rest = rest.dropFirst(number.count)
+      let unit = String(rest.prefix { $0.isLetter || $0 == "µ" })
+      rest = rest.dropFirst(unit.count)
+      guard let value = Double(number) else { throw invalid(text, flag) }
+      let scale: Double
+      switch unit {
+      case "ns": scale = 1e-9
+      case "us", "µs": scale = 1e-6
+      case "ms": scale = 1e-3
+      case "s": scale = 1
+      case "m": scale = 60
+      case "h": scale = 3600
+      default: throw invalid(text, flag)
+      }
+      total += value * scale
+    }
+    return .milliseconds(Int64(total * 1000))
+  }
+
+  private static func invalid(_ text: String, _ flag: String) -> KilnError {
+    KilnError(.invalidArgument, "invalid duration \"\(text)\" for \(flag): use a number of seconds or a value like 20s, 1m30s, 500ms")
+  }
+}

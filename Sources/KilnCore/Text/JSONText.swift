@@ -1,0 +1,29 @@
+/// JSON text as Go's `encoding/json` writes it, so output that buildx
+/// prints through Go's encoder (`--format json`, `--print`) matches byte
+/// for byte: `<`, `>` and `&` are escaped as `\u003c`, `\u003e`, `\u0026`,
+/// as are U+2028 and U+2029.
+public enum JSONText {
+  public static func string(_ value: String, escapeHTML: Bool = true) -> String {
+    var out = "\""
+    out.reserveCapacity(value.utf8.count + 2)
+    for scalar in value.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "<" where escapeHTML, ">" where escapeHTML, "&" where escapeHTML, "\u{2028}", "\u{2029}":
+        out += unicodeEscape(scalar.value)
+      default:
+        if scalar.value < 0x20 { out += unicodeEscape(scalar.value) } else { out.unicodeScalars.append(scalar) }
+      }
+    }
+    return out + "\""
+  }
+
+  private static func unicodeEscape(_ value: UInt32) -> String {
+    let hex = String(value, radix: 16)
+    return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+  }
+}

@@ -1,0 +1,58 @@
+import NIOCore
+import NIOTLS
+
+/// Completes a promise once the handshake below it in the pipeline is done.
+///
+/// Sits just before ``PendingBytesHandler`` while dialing: for TLS it waits
+/// for the handshake-completed event; errors and early closes become a
+/// failed promise rather than a silently dead channel. It is removed when
+/// dialing ends.
+final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
+  typealias InboundIn = ByteBuffer
+  typealias InboundOut = ByteBuffer
+
+  static let name = "kiln.handshake-watcher"
+
+  enum Wait { case active, tlsHandshake }
+
+  private let wait: Wait
+  private let promise: EventLoopPromise<Void>
+  private var done = false
+
+  init(wait: Wait, promise: EventLoopPromise<Void>) {
+    self.wait = wait
+    self.promise = promise
+  }
+
+  private func finish(_ result: Result<Void, any Error>) {
+    guard !done else { return }
+    done = true
+    promise.completeWith(result)
+  }
+
+  func handlerAdded(context: ChannelHandlerContext) {
+    if wait == .active, context.channel.isActive { finish(.success(())) }
+  }
+
+  func channelActive(context: ChannelHandlerContext) {
+    if wait == .active { finish(.success(())) }
+    context.fireChannelActive()
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    if wait == .tlsHandshake, case TLSUserEvent.handshakeCompleted = event {
+      finish(.success(()))
+    }
+    context.fireUserInboundEventTriggered(event)
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    finish(.failure(error))
+    context.fireErrorCaught(error)
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    finish(.failure(ChannelError.eof))
+    context.fireChannelInactive()
+  }
+}

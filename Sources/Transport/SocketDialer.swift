@@ -1,0 +1,143 @@
+import KilnCore
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// Dials a unix socket or a TCP port, optionally wrapping the stream in TLS.
+public struct SocketDialer: StreamDialer {
+  public enum Target: Sendable, Equatable {
+    case unix(path: String)
+    case tcp(host: String, port: Int)
+  }
+
+  public let target: Target
+  public let tls: TLSFiles?
+  public let displayAddress: String
+
+  public init(target: Target, tls: TLSFiles? = nil, displayAddress: String? = nil) {
+    self.target = target
+    self.tls = tls
+    switch target {
+    case .unix(let path): self.displayAddress = displayAddress ?? "unix://\(path)"
+    case .tcp(let host, let port): self.displayAddress = displayAddress ?? "tcp://\(host):\(port)"
+    }
+  }
+
+  public func dial(timeout: Duration) async throws -> DialedStream {
+    let stream = try await connect(timeout: timeout)
+    do {
+      try await stream.channel.pipeline.removeHandler(name: HandshakeWatcher.name).get()
+    } catch {
+      try? await stream.channel.close()
+      throw KilnError(.connection, "cannot connect to \(displayAddress)", underlying: error)
+    }
+    return stream
+  }
+
+  private func connect(timeout: Duration) async throws -> DialedStream {
+    let sslContext = try tls.map { try $0.makeContext() }
+    let serverName = tls?.serverName ?? {
+      if case .tcp(let host, _) = target, !host.isIPAddress { return host }
+      return nil
+    }()
+    let group = MultiThreadedEventLoopGroup.singleton
+    let handshake = group.any().makePromise(of: Void.self)
+    let bootstrap = ClientBootstrap(group: group)
+      .connectTimeout(timeout.timeAmount)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          let sync = channel.pipeline.syncOperations
+          if let sslContext {
+            let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)
+            try sync.addHandler(handler)
+          }
+          try sync.addHandler(HandshakeWatcher(wait: sslContext == nil ? .active : .tlsHandshake, promise: handshake), name: HandshakeWatcher.name)
+          try sync.addHandler(PendingBytesHandler(), name: PendingBytesHandler.name)
+        }
+      }
+    let channel: any Channel
+    do {
+      switch target {
+      case .unix(let path):
+        channel = try await bootstrap.connect(unixDomainSocketPath: path).get()
+      case .tcp(let host, let port):
+        channel = try await bootstrap.connect(host: host, port: port).get()
+      }
+    } catch {
+      handshake.fail(error)
+      throw KilnError(.connection, "cannot connect to \(displayAddress)", underlying: ConnectErrorText(error, timeout: timeout))
+    }
+    do {
+      try await withDeadline(timeout, on: channel, what: sslContext == nil ? "connection" : "TLS handshake") {
+        try await handshake.futureResult.get()
+      }
+    } catch {
+      try? await channel.close()
+      let code: KilnError.Code = sslContext == nil ? .connection : .tls
+      throw KilnError(code, "cannot connect to \(displayAddress)", underlying: TLSErrorText(error))
+    }
+    return DialedStream(channel: channel, displayAddress: displayAddress)
+  }
+}
+
+extension String {
+  /// Whether this is a literal IPv4 or IPv6 address (SNI must not carry one).
+  var isIPAddress: Bool {
+    (try? SocketAddress(ipAddress: self, port: 0)) != nil
+  }
+}
+
+/// Waits for `body`, closing `channel` and failing with a timeout error when
+/// the deadline passes first, so a silent peer cannot hang the caller.
+func withDeadline<T: Sendable>(
+  _ timeout: Duration, on channel: any Channel, what: String, _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
+  try await withThrowingTaskGroup(of: T?.self) { group in
+    group.addTask { try await body() }
+    group.addTask {
+      try await Task.sleep(for: timeout)
+      return nil
+    }
+    defer { group.cancelAll() }
+    guard let first = try await group.next(), let value = first else {
+      channel.close(promise: nil)
+      throw KilnError(.timeout, "\(what) timed out after \(timeout.shortDescription)")
+    }
+    return value
+  }
+}
+
+extension Duration {
+  /// "5s", "1.5s", "250ms": how buildctl prints its timeouts.
+  public var shortDescription: String {
+    let ms = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    if ms % 1000 == 0 { return "\(ms / 1000)s" }
+    if ms < 1000 { return "\(ms)ms" }
+    return "\(Double(ms) / 1000)s"
+  }
+}
+
+/// Readable wording for socket errors (`connection refused`, `no such file`).
+struct ConnectErrorText: Error, CustomStringConvertible {
+  let error: any Error
+  let timeout: Duration
+  init(_ error: any Error, timeout: Duration) {
+    self.error = error
+    self.timeout = timeout
+  }
+
+  var description: String {
+    if let io = error as? IOError {
+      return "\(io.description)"
+    }
+    if let channelError = error as? ChannelError, case .connectTimeout = channelError {
+      return "timed out after \(timeout.shortDescription)"
+    }
+    if let connect = error as? NIOConnectionError {
+      if let dns = connect.dnsAAAAError ?? connect.dnsAError { return "cannot resolve host: \(dns)" }
+      if let first = connect.connectionErrors.first { return ConnectErrorText(first.error, timeout: timeout).description }
+      return "cannot resolve host"
+    }
+    return String(describing: error)
+  }
+}

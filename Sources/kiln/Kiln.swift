@@ -1,0 +1,8 @@
+import KilnCommands
+
+@main
+enum KilnMain {
+  static func main() async {
+    await KilnCommand.runMain()
+  }
+}
