@@ -70,12 +70,21 @@ let package = Package(
       ],
       swiftSettings: upcoming
     ),
-    .testTarget(name: "TransportTests", dependencies: ["Transport", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(
+      name: "TransportTests",
+      dependencies: [
+        "Transport", "KilnCore",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
+      swiftSettings: upcoming
+    ),
     .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: upcoming),
-    .testTarget(name: "BuildersTests", dependencies: ["Builders"], swiftSettings: upcoming),
+    .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .testTarget(
       name: "KilnIntegrationTests",
-      dependencies: ["KilnCore"],
+      dependencies: ["kiln"],
       swiftSettings: upcoming
     ),
   ]

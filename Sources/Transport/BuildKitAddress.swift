@@ -38,7 +38,7 @@ public enum BuildKitAddress: Sendable, Equatable {
       if rest.contains("://") { return .docker(host: rest) }
       return .docker(host: "tcp://" + rest)
     case "docker-container", "podman-container", "nerdctl-container", "kube-pod", "kubepod":
-      return try helper(scheme: scheme, address: address)
+      return try helper(scheme: scheme, rest: Substring(rest), address: address)
     case "ssh":
       let spec = try SSHSpec.parse(rest, address: address)
       var remote = ["buildctl"]
@@ -52,12 +52,22 @@ public enum BuildKitAddress: Sendable, Equatable {
     }
   }
 
-  private static func helper(scheme: String, address: String) throws -> BuildKitAddress {
-    guard let components = URLComponents(string: address), let name = components.host, !name.isEmpty else {
+  private static func helper(scheme: String, rest: Substring, address: String) throws -> BuildKitAddress {
+    // Parsed by hand: URL parsers reject names a container may legally have.
+    let hostPart = rest.prefix { $0 != "?" && $0 != "/" && $0 != "#" }
+    let name = String(hostPart)
+    guard !name.isEmpty else {
       throw KilnError(.invalidAddress, "invalid address \(address): no \(scheme.hasPrefix("kube") ? "pod" : "container") name")
     }
     var query: [String: String] = [:]
-    for item in components.queryItems ?? [] { query[item.name] = item.value ?? "" }
+    if let mark = rest.firstIndex(of: "?") {
+      for pair in rest[rest.index(after: mark)...].split(separator: "&") {
+        let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+        let key = String(parts[0]).removingPercentEncoding ?? String(parts[0])
+        let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+        if query[key] == nil { query[key] = value }
+      }
+    }
     let dialStdio = ["buildctl", "dial-stdio"]
     switch scheme {
     case "docker-container":

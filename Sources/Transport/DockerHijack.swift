@@ -28,7 +28,8 @@ public struct DockerHijackDialer: StreamDialer {
       try await channel.eventLoop.submit {
         let sync = channel.pipeline.syncOperations
         let pending = try sync.handler(type: PendingBytesHandler.self)
-        try sync.addHandler(HTTPUpgradeHandler(path: path, headers: headers, promise: upgraded), position: .before(pending))
+        let early = pending.takeHeld()
+        try sync.addHandler(HTTPUpgradeHandler(path: path, headers: headers, promise: upgraded, early: early), position: .before(pending))
       }.get()
       try await withDeadline(timeout, on: channel, what: "the engine's HTTP upgrade") {
         try await upgraded.futureResult.get()
@@ -71,10 +72,14 @@ final class HTTPUpgradeHandler: ChannelDuplexHandler {
   private var received = ByteBuffer()
   private static let maxHeadBytes = 64 * 1024
 
-  init(path: String, headers: [HTTPHeader], promise: EventLoopPromise<Void>) {
+  private var early: [ByteBuffer]
+
+  /// `early` holds bytes the peer sent before this handler was installed.
+  init(path: String, headers: [HTTPHeader], promise: EventLoopPromise<Void>, early: [ByteBuffer] = []) {
     self.path = path
     self.headers = headers
     self.promise = promise
+    self.early = early
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
@@ -83,6 +88,9 @@ final class HTTPUpgradeHandler: ChannelDuplexHandler {
     for header in headers { head += "\(header.name): \(header.value)\r\n" }
     head += "\r\n"
     context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: head)), promise: nil)
+    let pending = early
+    early = []
+    for buffer in pending { channelRead(context: context, data: wrapInboundOut(buffer)) }
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -103,6 +111,11 @@ final class HTTPUpgradeHandler: ChannelDuplexHandler {
 
   private func parseHead(context: ChannelHandlerContext) {
     let view = received.readableBytesView
+    let prefix = Array("HTTP/".utf8)
+    if !view.starts(with: prefix.prefix(view.count)) {
+      failWith(KilnError(.connection, "the peer does not speak HTTP (is this a Docker Engine socket?)"))
+      return
+    }
     guard let end = view.firstRange(of: [13, 10, 13, 10]) else {
       if received.readableBytes > Self.maxHeadBytes {
         failWith(KilnError(.connection, "the engine sent an oversized HTTP response head"))

@@ -20,6 +20,13 @@ public final class PendingBytesHandler: ChannelInboundHandler, RemovableChannelH
     if let initial, initial.readableBytes > 0 { held.append(initial) }
   }
 
+  /// Hands over what is held so far, for a handshake handler inserted in
+  /// front of this one after the peer already spoke.
+  func takeHeld() -> [ByteBuffer] {
+    defer { held = [] }
+    return held
+  }
+
   public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     held.append(unwrapInboundIn(data))
   }

@@ -3,6 +3,12 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Dials a unix socket or a TCP port, optionally wrapping the stream in TLS.
 public struct SocketDialer: StreamDialer {
   public enum Target: Sendable, Equatable {
@@ -128,7 +134,7 @@ struct ConnectErrorText: Error, CustomStringConvertible {
 
   var description: String {
     if let io = error as? IOError {
-      return "\(io.description)"
+      return String(cString: strerror(io.errnoCode))
     }
     if let channelError = error as? ChannelError, case .connectTimeout = channelError {
       return "timed out after \(timeout.shortDescription)"

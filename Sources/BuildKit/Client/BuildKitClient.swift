@@ -63,29 +63,33 @@ public struct BuildKitClient: Sendable {
   }
 
   private static func awaitReady(_ ready: EventLoopFuture<Void>, stream: DialedStream, timeout: Duration) async throws {
-    let outcome: Result<Void, any Error>? = await withTaskGroup(of: Result<Void, any Error>?.self) { group in
+    enum Outcome: Sendable { case ready, failed(any Error), timedOut }
+    let deadline = ContinuousClock.now + timeout
+    let outcome = await withTaskGroup(of: Outcome.self) { group in
       group.addTask {
         do {
           try await ready.get()
-          return .success(())
+          return .ready
         } catch {
-          return .failure(error)
+          return ContinuousClock.now >= deadline ? .timedOut : .failed(error)
         }
       }
       group.addTask {
-        try? await Task.sleep(for: timeout)
-        return nil
+        try? await Task.sleep(until: deadline)
+        // Closing fails the ready future, so the group can finish.
+        if !Task.isCancelled { stream.channel.close(promise: nil) }
+        return .timedOut
       }
       defer { group.cancelAll() }
-      return await group.next() ?? nil
+      return await group.next() ?? .timedOut
     }
     switch outcome {
-    case .success: return
-    case .failure(let error):
+    case .ready: return
+    case .failed(let error):
       try? await stream.channel.close()
       let detail = stream.failureDetail().map { ": \($0)" } ?? ""
       throw KilnError(.connection, "cannot connect to \(stream.displayAddress): the connection closed before BuildKit answered\(detail)", underlying: detail.isEmpty ? error : nil)
-    case nil:
+    case .timedOut:
       try? await stream.channel.close()
       throw KilnError(.timeout, "cannot connect to \(stream.displayAddress): no answer from BuildKit within \(timeout.shortDescription)")
     }
