@@ -56,6 +56,7 @@ public struct ProcessDialer: StreamDialer {
 final class ChildProcess: @unchecked Sendable {
   private let process: Process
   private let stderrTail = Mutex<[UInt8]>([])
+  private let stderrClosed = Mutex(false)
   private static let tailLimit = 4096
 
   init(path: String, arguments: [String], environment: [String: String]?) {
@@ -77,6 +78,7 @@ final class ChildProcess: @unchecked Sendable {
       let data = handle.availableData
       if data.isEmpty {
         handle.readabilityHandler = nil
+        self.stderrClosed.withLock { $0 = true }
         return
       }
       self.appendStderr(data)
@@ -116,6 +118,11 @@ final class ChildProcess: @unchecked Sendable {
 
   /// The end of the helper's stderr and its exit status, if it has exited.
   var failureDetail: String? {
+    // A helper that failed has usually just exited; give its last words a moment to arrive.
+    for _ in 0..<50 where !(stderrClosed.withLock { $0 }) {
+      usleep(10_000)
+    }
+    if process.isRunning { usleep(20_000) }
     let text = stderrTail.withLock { String(decoding: $0, as: UTF8.self) }
       .trimmingCharacters(in: .whitespacesAndNewlines)
     var parts: [String] = []

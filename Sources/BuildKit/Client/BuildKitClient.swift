@@ -49,6 +49,9 @@ public struct BuildKitClient: Sendable {
     } catch {
       ready.fail(error)
       try? await stream.channel.close()
+      if let detail = stream.failureDetail() {
+        throw KilnError(.connection, "cannot connect to \(stream.displayAddress): \(detail)")
+      }
       throw KilnError(.connection, "cannot speak gRPC to \(stream.displayAddress)", underlying: error)
     }
     return try await withGRPCClient(transport: transport) { grpc in
