@@ -21,7 +21,7 @@ struct ConnectionOptions: ParsableArguments {
   @Option(name: .customLong("tlsservername"), help: "Server name to verify in the TLS certificate")
   var serverName: String?
 
-  @Option(help: "Time allowed to connect, e.g. 5s, 1m (default 20s)")
+  @Option(help: "Time allowed to connect and for the daemon's first answer, e.g. 5s, 1m")
   var timeout: String = "20s"
 
   var tls: TLSFiles? {

@@ -9,23 +9,19 @@
 public enum HumanUnits {
   /// Decimal size with four significant digits: `0B`, `1.5kB`, `12.35MB`.
   public static func size(_ bytes: Double) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"]
-    var value = bytes
-    var index = 0
-    while value >= 1000, index < units.count - 1 {
-      value /= 1000
-      index += 1
-    }
-    return formatG(value, precision: 4) + units[index]
+    scaled(bytes, base: 1000, units: ["B", "kB", "MB", "GB", "TB", "PB", "EB", "ZB", "YB"])
   }
 
   /// Binary size with four significant digits: `1.5KiB`, `2GiB` (go-units `BytesSize`).
   public static func binarySize(_ bytes: Double) -> String {
-    let units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"]
+    scaled(bytes, base: 1024, units: ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB", "ZiB", "YiB"])
+  }
+
+  private static func scaled(_ bytes: Double, base: Double, units: [String]) -> String {
     var value = bytes
     var index = 0
-    while value >= 1024, index < units.count - 1 {
-      value /= 1024
+    while value >= base, index < units.count - 1 {
+      value /= base
       index += 1
     }
     return formatG(value, precision: 4) + units[index]
