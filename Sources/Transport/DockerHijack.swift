@@ -37,6 +37,10 @@ public struct DockerHijackDialer: StreamDialer {
     } catch {
       upgraded.fail(error)
       try? await channel.close()
+      // A helper process (ssh) explains its own failures better than a closed stream does.
+      if let detail = stream.failureDetail() {
+        throw KilnError(.connection, "cannot reach BuildKit through \(displayAddress): \(detail)")
+      }
       throw KilnError(.connection, "cannot reach BuildKit through \(displayAddress)", underlying: TLSErrorText(error))
     }
     return DialedStream(channel: channel, displayAddress: displayAddress, failureDetail: stream.failureDetail)

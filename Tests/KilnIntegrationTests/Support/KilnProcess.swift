@@ -82,8 +82,10 @@ final class OutputCollector: @unchecked Sendable {
     }
   }
 
-  func finish() -> String {
-    done.wait()
+  /// The output so far once the pipe closes, or after `grace` if another
+  /// process still holds its write end (a daemon a parallel test started).
+  func finish(grace: Double = 10) -> String {
+    _ = done.wait(timeout: .now() + grace)
     lock.lock()
     defer { lock.unlock() }
     return String(decoding: data, as: UTF8.self)
