@@ -31,13 +31,14 @@ let package = Package(
     .target(
       name: "KilnCommands",
       dependencies: [
-        "KilnCore", "Transport", "BuildKit", "Builders",
+        "KilnCore", "Transport", "BuildKit", "Builders", "Bake",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: upcoming
     ),
     .target(name: "KilnCore", swiftSettings: upcoming),
     .target(name: "HCL", swiftSettings: upcoming),
+    .target(name: "Bake", dependencies: ["HCL", "KilnCore"], swiftSettings: upcoming),
     .target(
       name: "Builders",
       dependencies: ["KilnCore", "Transport", "BuildKit"],
@@ -79,6 +80,7 @@ let package = Package(
       swiftSettings: upcoming
     ),
     .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: upcoming),
+    .testTarget(name: "BakeTests", dependencies: ["Bake", "HCL", "KilnCore"], swiftSettings: upcoming),
     .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore"], swiftSettings: upcoming),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .testTarget(

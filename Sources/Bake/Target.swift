@@ -1,0 +1,156 @@
+import KilnCore
+/// A bake target as buildx models it. Optional fields distinguish "not set" (nil, omitted from
+/// `--print` and skipped by merges) from "set to empty"; merge rules follow buildx's `Target.Merge`.
+public struct Target: Sendable, Equatable {
+  public var name: String
+  public var description = ""
+  public var inherits: [String] = []
+  public var annotations: [String]?
+  public var attest: [Attest]?
+  public var context: String?
+  public var contexts: [String: String]?
+  public var dockerfile: String?
+  public var dockerfileInline: String?
+  /// A nil value is an arg declared without a value; merges skip it.
+  public var args: [String: String?]?
+  public var labels: [String: String?]?
+  public var tags: [String]?
+  public var cacheFrom: [CacheEntry]?
+  public var cacheTo: [CacheEntry]?
+  public var target: String?
+  public var secrets: [Secret]?
+  public var ssh: [SSHKey]?
+  public var platforms: [String]?
+  public var outputs: [ExportEntry]?
+  public var pull: Bool?
+  public var noCache: Bool?
+  public var network: String?
+  public var noCacheFilter: [String]?
+  public var shmSize: String?
+  public var ulimits: [String]?
+  public var call: String?
+  public var entitlements: [String]?
+  public var extraHosts: [String: String?]?
+
+  public init(name: String) { self.name = name }
+
+  /// Layers `other` over `self`: scalars and "no merge" lists are replaced, maps are merged key by
+  /// key (nil values skipped), and the lists buildx accumulates are appended.
+  public mutating func merge(_ o: Target) {
+    if let v = o.context { context = v }
+    if let v = o.dockerfile { dockerfile = v }
+    if let v = o.dockerfileInline { dockerfileInline = v }
+    args = Self.mergeMap(args, o.args)
+    if let c = o.contexts {
+      var m = contexts ?? [:]
+      for (k, v) in c { m[k] = v }
+      contexts = m
+    }
+    labels = Self.mergeMap(labels, o.labels)
+    if let v = o.tags { tags = v }
+    if let v = o.target { target = v }
+    if let v = o.call { call = v }
+    if let v = o.annotations { annotations = (annotations ?? []) + v }
+    if let v = o.attest { attest = attest == nil ? v : Attest.normalize((attest ?? []) + v) }
+    if let v = o.secrets { secrets = secrets == nil ? v : Secret.normalize((secrets ?? []) + v) }
+    if let v = o.ssh { ssh = ssh == nil ? v : SSHKey.normalize((ssh ?? []) + v) }
+    if let v = o.platforms { platforms = v }
+    if let v = o.cacheFrom { cacheFrom = CacheEntry.normalize((cacheFrom ?? []) + v) }
+    if let v = o.cacheTo { cacheTo = v }
+    if let v = o.outputs { outputs = v }
+    if let v = o.pull { pull = v }
+    if let v = o.noCache { noCache = v }
+    if let v = o.network { network = v }
+    if let v = o.noCacheFilter { noCacheFilter = (noCacheFilter ?? []) + v }
+    if let v = o.shmSize { shmSize = v }
+    if let v = o.ulimits { ulimits = (ulimits ?? []) + v }
+    if !o.description.isEmpty { description = o.description }
+    if let v = o.entitlements { entitlements = (entitlements ?? []) + v }
+    extraHosts = Self.mergeMap(extraHosts, o.extraHosts)
+    inherits += o.inherits
+  }
+
+  private static func mergeMap(_ a: [String: String?]?, _ b: [String: String?]?) -> [String: String?]? {
+    guard let b else { return a }
+    var m = a
+    for (k, v) in b {
+      guard let v else { continue }
+      if m == nil { m = [:] }
+      m?[k] = .some(v)
+    }
+    return m
+  }
+
+  /// Removes duplicates and empty entries, as buildx does once a target is resolved.
+  mutating func normalize() {
+    annotations = annotations.map(Self.dedup)
+    attest = attest.flatMap { $0.isEmpty ? nil : Attest.normalize($0) }
+    tags = tags.map(Self.dedup)
+    secrets = secrets.flatMap { $0.isEmpty ? nil : Secret.normalize($0) }
+    ssh = ssh.flatMap { $0.isEmpty ? nil : SSHKey.normalize($0) }
+    platforms = platforms.map(Self.dedup)
+    cacheFrom = cacheFrom.flatMap { $0.isEmpty ? nil : CacheEntry.normalize($0) }
+    cacheTo = cacheTo.flatMap { $0.isEmpty ? nil : CacheEntry.normalize($0) }
+    outputs = outputs.flatMap { $0.isEmpty ? nil : ExportEntry.normalize($0) }
+    noCacheFilter = noCacheFilter.map(Self.dedup)
+    ulimits = ulimits.map(Self.dedup)
+    if network == "host" { entitlements = (entitlements ?? []) + ["network.host"] }
+    entitlements = entitlements.map(Self.dedup)
+    if let c = contexts {
+      let kept = c.filter { !$0.value.isEmpty }
+      contexts = kept.isEmpty ? nil : kept
+    }
+  }
+
+  /// First occurrence wins; empty strings are dropped.
+  static func dedup(_ s: [String]) -> [String] {
+    var seen = Set<String>()
+    return s.filter { !$0.isEmpty && seen.insert($0).inserted }
+  }
+}
+
+/// A named list of targets and groups.
+public struct Group: Sendable, Equatable {
+  public var name: String
+  public var description = ""
+  public var targets: [String]
+
+  public init(name: String, description: String = "", targets: [String]) {
+    self.name = name
+    self.description = description
+    self.targets = targets
+  }
+}
+
+/// Everything a set of bake files defines, in definition order.
+public struct Config: Sendable {
+  public var groups: [Group] = []
+  public var targets: [Target] = []
+
+  public init(groups: [Group] = [], targets: [Target] = []) {
+    self.groups = groups
+    self.targets = targets
+  }
+
+  /// Folds repeated definitions of one target into the first, as buildx's `dedupeConfig`.
+  mutating func dedupe() {
+    groups = groups.map { Group(name: $0.name, description: $0.description, targets: dedupNames($0.targets)) }
+    var out: [Target] = []
+    var index: [String: Int] = [:]
+    for t in targets {
+      if let i = index[t.name] {
+        out[i].merge(t)
+      } else {
+        index[t.name] = out.count
+        out.append(t)
+      }
+    }
+    targets = out
+  }
+}
+
+/// Keeps the first occurrence of each name, in order (buildx's `dedupSlice`).
+func dedupNames(_ s: [String]) -> [String] {
+  var seen = Set<String>()
+  return s.filter { seen.insert($0).inserted }
+}
