@@ -26,8 +26,8 @@ enum Decode {
     func fail(_ detail: String) -> Diagnostics {
       Diagnostics([
         Diagnostic(
-          summary: "Incorrect attribute value type", detail: "Inappropriate value for attribute \(quotedName(name)): \(detail).",
-          range: attr.expression.range, context: attr.range)
+          summary: "Unsuitable value type", detail: "Unsuitable value: \(detail)", range: attr.expression.range,
+          context: attr.range)
       ])
     }
     let t = type(of: name)
@@ -185,8 +185,6 @@ enum Decode {
       name: inst.name, description: inst.values["description"]?.stringValue ?? "",
       targets: inst.values["targets"]?.elements?.map { $0.stringValue ?? "" } ?? [])
   }
-
-  private static func quotedName(_ s: String) -> String { "\"" + s + "\"" }
 }
 
 extension Value {

@@ -13,17 +13,22 @@ enum EnvValue {
       }
       return .bool(b)
     case .number:
-      guard let d = Double(text.replacing("_", with: "")), d.isFinite, let n = Number(d) else {
+      guard let d = Double(text), d.isFinite, let n = Number(d) else {
         throw BakeError("failed to parse \(name) as number: strconv.ParseFloat: parsing \(goQuote(text)): invalid syntax")
       }
-      return .number(Number(parsing: text) ?? n)
+      return .number(n)
     default:
       throw BakeError("\(name) of type \(type.friendlyName) is not a primitive")
     }
   }
 
   static func fromCSV(_ name: String, _ text: String, _ type: HCLType) throws(BakeError) -> Value {
-    let fields = try CSV.fields(text)
+    let fields: [String]
+    do {
+      fields = try CSV.fields(text)
+    } catch {
+      throw BakeError("failed to parse \(text) as CSV: \(error.message)")
+    }
     func unsupported() -> BakeError { BakeError("unsupported type \(type.friendlyName) for CSV specification") }
     func elements(_ t: HCLType) throws(BakeError) -> [Value] {
       guard t.isPrimitive else { throw unsupported() }
@@ -47,16 +52,29 @@ enum EnvValue {
       var out: [Value] = []
       for (f, t) in zip(fields, ts) {
         guard t.isPrimitive else { throw unsupported() }
-        out.append(try primitive(name, f, t))
+        do {
+          out.append(try primitive(name, f, t))
+        } catch {
+          throw BakeError("failed to parse element of type \(type.friendlyName): \(error.message)")
+        }
       }
       return .tuple(out)
     case .map(let t):
       guard t.isPrimitive else { throw unsupported() }
       var m: [String: Value] = [:]
       for f in fields {
-        let kv = try CSV.fields(f, separator: ":")
+        let kv: [String]
+        do {
+          kv = try CSV.fields(f, separator: ":")
+        } catch {
+          throw BakeError("failed to parse \(f) as k/v for variable \(name): \(error.message)")
+        }
         guard kv.count == 2 else { throw BakeError("expected one k/v pair but got \(kv.count) pieces from \(f)") }
-        m[kv[0]] = try primitive(name, kv[1], t)
+        do {
+          m[kv[0]] = try primitive(name, kv[1], t)
+        } catch {
+          throw BakeError("failed to parse element from type \(type.friendlyName): \(error.message)")
+        }
       }
       return .map(m, t)
     default: throw unsupported()

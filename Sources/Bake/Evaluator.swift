@@ -288,7 +288,11 @@ final class Evaluator {
       }
       switch type {
       case .list, .set, .tuple, .map:
-        return try EnvValue.fromCSV(name, text, type)
+        do {
+          return try EnvValue.fromCSV(name, text, type)
+        } catch {
+          throw BakeError("failed to convert variable \(name) from CSV: \(error.message)")
+        }
       case .string, .number, .bool:
         if typed { return try EnvValue.primitive(name, text, type) }
       default: break
