@@ -108,8 +108,10 @@ struct BakeCommand: AsyncParsableCommand {
     var o = overrides
     if push { o.append("*.push=true") }
     if load { o.append("*.load=true") }
-    let method = check ? "check" : call
-    if method != "build" { o.append("*.call=\(method)") }
+    // buildx keeps only the method name here; "check" is its alias for "lint".
+    var method = (check ? "check" : call).split(separator: ",").first { !$0.contains("=") }.map(String.init) ?? ""
+    if method == "check" { method = "lint" }
+    if !method.isEmpty && method != "build" { o.append("*.call=\(method)") }
     if noCache { o.append("*.no-cache=true") }
     if pull { o.append("*.pull=true") }
     if let sbom, !sbom.isEmpty { o.append("*.attest=" + canonicalAttest("sbom", sbom)) }
