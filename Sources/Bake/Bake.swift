@@ -26,6 +26,8 @@ public struct VariableInfo: Sendable, Equatable {
 public struct Definition: Sendable {
   public var config: Config
   public var variables: [VariableInfo]
+  /// Rendered warnings (with snippets) for things buildx accepts silently, such as unknown attributes.
+  public var warnings: String?
 }
 
 /// Bake's entry points: parse files into a `Definition`, then resolve the requested targets.
@@ -73,7 +75,9 @@ public enum Bake {
       for (name, f) in e.funcs.sorted(by: { $0.key < $1.key }) {
         try e.resolveFunction(name, at: f.params?.range ?? f.block.labelRanges[0])
       }
-      return Definition(config: try e.config(), variables: variables)
+      let config = try e.config()
+      return Definition(
+        config: config, variables: variables, warnings: e.warnings.isEmpty ? nil : e.warnings.render(files: sources))
     } catch {
       throw KilnError(.invalidArgument, error.render(files: sources))
     }

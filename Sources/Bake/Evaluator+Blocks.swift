@@ -21,13 +21,26 @@ extension Evaluator {
 
   static func attributeNames(_ type: String) -> [String] { type == "group" ? groupAttributes : targetAttributes }
 
-  /// The body's attributes, checked against the block type's schema.
+  static func schema(_ type: String) -> BodySchema {
+    let names = attributeNames(type) + ["name", "matrix"]
+    return BodySchema(attributes: names.map { AttributeSchema($0, required: type == "group" && $0 == "targets") })
+  }
+
+  /// The body's attributes known to the block type's schema. buildx ignores the others, so they
+  /// are only warned about (once per block, in `instances(of:)`).
   func attributes(of block: Block) throws(Diagnostics) -> [String: Attribute] {
-    let names = Self.attributeNames(block.type) + ["name", "matrix"]
-    let required = block.type == "group" ? Set(["targets"]) : []
-    let (c, d) = block.body.content(BodySchema(attributes: names.map { AttributeSchema($0, required: required.contains($0)) }))
+    let (c, _, d) = block.body.partialContent(Self.schema(block.type))
     if d.hasErrors { throw d }
     return c.attributes
+  }
+
+  /// Names the schema does not know, as warnings: a typo would otherwise go unnoticed.
+  func warnUnknown(_ block: Block) {
+    let (_, d) = block.body.content(Self.schema(block.type))
+    for var w in d where w.summary.hasPrefix("Unsupported") {
+      w.severity = .warning
+      warnings.append(w)
+    }
   }
 
   /// Expands a block into its instances (matrix, `name`), validating each name.
@@ -38,6 +51,7 @@ extension Evaluator {
     let labelRange = block.labelRanges[0]
     try validateName(label, at: labelRange)
     let attrs = try attributes(of: block)
+    warnUnknown(block)
     var contexts: [[String: Value]] = [[:]]
     if block.type == "group" {
       if attrs["name"] != nil { throw failure("Invalid name", "name is not supported for groups", at: labelRange) }

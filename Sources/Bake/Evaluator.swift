@@ -52,6 +52,8 @@ final class Evaluator {
   /// Resolved global values (variables, attributes, built-ins).
   var values: [String: Value] = [:]
   var functions: [String: Function] = Stdlib.functions
+  /// Problems buildx tolerates silently (unknown attributes); reported, not fatal.
+  var warnings = Diagnostics()
   var resolvingValues: Set<String> = []
   var resolvingFunctions: Set<String> = []
   /// Per block (by index in `blocks`), its instances once matrix and name are known.

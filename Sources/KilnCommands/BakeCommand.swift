@@ -92,6 +92,7 @@ struct BakeCommand: AsyncParsableCommand {
       builtins: ["BAKE_CMD_CONTEXT": "cwd://", "BAKE_LOCAL_PLATFORM": Platform.host.normalized.description],
       vars: try parseVars(vars), environment: lookupAllowed ? env : nil)
     let definition = try Bake.parse(files, options: options)
+    if let warnings = definition.warnings { FileHandle.standardError.write(Data((warnings + "\n").utf8)) }
 
     if !listSpec.isEmpty {
       let (type, json) = try parseList(listSpec)
@@ -100,6 +101,14 @@ struct BakeCommand: AsyncParsableCommand {
     }
     let resolved = try Bake.resolve(
       definition, targets: targets, overrides: effectiveOverrides, environment: lookupAllowed ? env : nil)
+    // buildx prepares build options (and so reads secret files) before printing.
+    for name in resolved.targets.keys.sorted() {
+      for secret in resolved.targets[name]?.secrets ?? [] where !secret.src.isEmpty {
+        if !FileManager.default.fileExists(atPath: secret.src) {
+          throw KilnError(.notFound, "failed to stat \(secret.src): stat \(secret.src): no such file or directory")
+        }
+      }
+    }
     return resolved.printed
   }
 

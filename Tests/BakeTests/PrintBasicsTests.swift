@@ -1,3 +1,4 @@
+import Bake
 import Testing
 
 /// Targets, groups, defaults and the shape of `--print`'s JSON.
@@ -432,7 +433,22 @@ let basicCases: [PrintCase] = [
   PrintCase(
     "invalid target names are rejected", hcl: "target \"a.b\" {}", error: "only \"[a-zA-Z0-9_-]+\" are allowed"),
   PrintCase(
-    "unknown attributes are rejected with a hint", hcl: "target \"app\" {\n  tag = [\"x\"]\n}", error: "Did you mean \"tags\"?"),
+    "unknown attributes are ignored, unevaluated, as buildx does",
+    hcl: "target \"app\" {\n  tag = [\"x\"]\n  foo = undefined\n}", targets: ["app"],
+    expected: appOnly(
+      """
+      {
+        "context": ".",
+        "dockerfile": "Dockerfile"
+      }
+      """)),
 ]
 
 @Test(arguments: basicCases) func printBasics(_ c: PrintCase) { check(c) }
+
+@Test func unknownAttributesAreWarnedAbout() throws {
+  let hcl = "target \"app\" {\n  tag = [\"x\"]\n}"
+  let def = try Bake.parse([BakeFile(name: "docker-bake.hcl", contents: hcl)], options: ParseOptions(builtins: builtins))
+  #expect(def.warnings?.hasPrefix("warning: docker-bake.hcl:2:3: Unsupported argument") == true)
+  #expect(def.warnings?.contains("Did you mean \"tags\"?") == true)
+}
