@@ -86,17 +86,20 @@ public enum Bake {
   private static func constraintName(_ t: HCLType) -> String {
     switch t {
     case .any: "any type"
-    case .list(let e): "list of " + constraintName(e)
-    case .set(let e): "set of " + constraintName(e)
-    case .map(let e): "map of " + constraintName(e)
+    case .list(let e): "list of " + elementName(e)
+    case .set(let e): "set of " + elementName(e)
+    case .map(let e): "map of " + elementName(e)
     default: t.friendlyName
     }
   }
 
+  /// A collection's elements must share one type, hence cty's "any single type".
+  private static func elementName(_ t: HCLType) -> String { t == .any ? "any single type" : constraintName(t) }
+
   private static func listValue(_ v: Value, _ constraint: HCLType?) -> String? {
     if v.isNull { return nil }
     if let constraint {
-      let json = v.jsonEncoded
+      let json = ctyJSON(v, constraint)
       // Typed strings print unquoted, like untyped ones (buildx trims every surrounding quote).
       guard constraint == .string else { return json }
       var s = Substring(json)
@@ -165,4 +168,43 @@ func isRemoteURL(_ s: String) -> Bool {
 
 extension String {
   func cutPrefix(_ prefix: String) -> String? { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil }
+}
+
+/// cty's JSON for a value of type `t`: like `jsonencode`, except that where the type is dynamic
+/// (`any`) the value is wrapped with its type, `{"value":…,"type":…}`.
+func ctyJSON(_ v: Value, _ t: HCLType) -> String {
+  switch t {
+  case .any where !v.isNull:
+    return "{\"value\":" + ctyJSON(v, v.type) + ",\"type\":" + ctyTypeJSON(v.type) + "}"
+  case .list(let e), .set(let e):
+    guard let items = v.elements else { return v.jsonEncoded }
+    return "[" + items.map { ctyJSON($0, e) }.joined(separator: ",") + "]"
+  case .tuple(let es):
+    guard let items = v.elements, items.count == es.count else { return v.jsonEncoded }
+    return "[" + zip(items, es).map { ctyJSON($0, $1) }.joined(separator: ",") + "]"
+  case .map(let e):
+    guard let m = v.entries else { return v.jsonEncoded }
+    return "{" + m.keys.sorted().map { JSONText.string($0) + ":" + ctyJSON(m[$0] ?? .nullValue, e) }.joined(separator: ",") + "}"
+  case .object(let attrs, _):
+    guard let m = v.entries else { return v.jsonEncoded }
+    return "{" + m.keys.sorted().map { JSONText.string($0) + ":" + ctyJSON(m[$0] ?? .nullValue, attrs[$0] ?? .any) }.joined(separator: ",") + "}"
+  default:
+    return v.jsonEncoded
+  }
+}
+
+/// cty's JSON encoding of a type: `"string"`, `["list","number"]`, `["object",{"a":"bool"}]`.
+func ctyTypeJSON(_ t: HCLType) -> String {
+  switch t {
+  case .any: "\"dynamic\""
+  case .string: "\"string\""
+  case .number: "\"number\""
+  case .bool: "\"bool\""
+  case .list(let e): "[\"list\"," + ctyTypeJSON(e) + "]"
+  case .set(let e): "[\"set\"," + ctyTypeJSON(e) + "]"
+  case .map(let e): "[\"map\"," + ctyTypeJSON(e) + "]"
+  case .tuple(let es): "[\"tuple\",[" + es.map(ctyTypeJSON).joined(separator: ",") + "]]"
+  case .object(let attrs, _):
+    "[\"object\",{" + attrs.keys.sorted().map { JSONText.string($0) + ":" + ctyTypeJSON(attrs[$0] ?? .any) }.joined(separator: ",") + "}]"
+  }
 }
