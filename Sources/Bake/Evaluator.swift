@@ -228,10 +228,14 @@ final class Evaluator {
     var type = HCLType.any
     var typed = false
     if let te = def.type {
-      let (t, d) = HCLType.parse(te)
+      var (t, d) = HCLType.parse(te)
+      // In JSON files the type is a string holding a type expression, e.g. "list(string)".
+      if t == nil, te.variables.isEmpty, case .string(let text) = te.evaluate(in: EvalContext()).0 {
+        (t, d) = HCLType.parse(source: text)
+      }
       if let t {
         type = t
-        typed = type != .any || te.asKeyword == "any"
+        typed = type != .any || te.asKeyword == "any" || te.evaluate(in: EvalContext()).0 == .string("any")
       } else if let v = try? evaluate(te), v.isNull {
         typed = false
       } else {

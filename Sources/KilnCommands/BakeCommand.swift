@@ -103,9 +103,12 @@ struct BakeCommand: AsyncParsableCommand {
       definition, targets: targets, overrides: effectiveOverrides, environment: lookupAllowed ? env : nil)
     // buildx prepares build options (and so reads secret files) before printing.
     for name in resolved.targets.keys.sorted() {
-      for secret in resolved.targets[name]?.secrets ?? [] where !secret.src.isEmpty {
-        if !FileManager.default.fileExists(atPath: secret.src) {
-          throw KilnError(.notFound, "failed to stat \(secret.src): stat \(secret.src): no such file or directory")
+      for secret in resolved.targets[name]?.secrets ?? [] where secret.env.isEmpty {
+        // Without a source, the secret is read from the environment variable or file named by its id.
+        let path = secret.src.isEmpty ? secret.id : secret.src
+        if secret.src.isEmpty && env[secret.id] != nil { continue }
+        if !FileManager.default.fileExists(atPath: path) {
+          throw KilnError(.notFound, "failed to stat \(path): stat \(path): no such file or directory")
         }
       }
     }
