@@ -21,6 +21,7 @@ let package = Package(
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
     .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
   ],
   targets: [
     .executableTarget(
@@ -38,7 +39,11 @@ let package = Package(
     ),
     .target(name: "KilnCore", swiftSettings: upcoming),
     .target(name: "HCL", swiftSettings: upcoming),
-    .target(name: "Bake", dependencies: ["HCL", "KilnCore"], swiftSettings: upcoming),
+    .target(
+      name: "Bake",
+      dependencies: ["HCL", "KilnCore", .product(name: "Yams", package: "Yams")],
+      swiftSettings: upcoming
+    ),
     .target(
       name: "Builders",
       dependencies: ["KilnCore", "Transport", "BuildKit"],

@@ -1,3 +1,4 @@
+import Foundation
 import HCL
 public import KilnCore
 
@@ -41,13 +42,16 @@ public enum Bake {
   /// Evaluates the files as one definition (later files override earlier ones).
   public static func parse(_ files: [BakeFile], options: ParseOptions) throws(KilnError) -> Definition {
     let sources = Dictionary(files.map { ($0.name, $0.contents) }, uniquingKeysWith: { _, b in b })
+    let composeFiles = files.filter { Compose.isCompose($0.name) }
+    var composeConfig: Config?
+    if !composeFiles.isEmpty {
+      composeConfig = try Compose.parse(composeFiles, environment: composeEnvironment(options))
+    }
+    let hclFiles = files.filter { !Compose.isCompose($0.name) }
     do throws(Diagnostics) {
       var bodies: [Body] = []
-      for f in files {
+      for f in hclFiles {
         let lower = f.name.lowercased()
-        if lower.hasSuffix(".yml") || lower.hasSuffix(".yaml") {
-          throw Diagnostics([Diagnostic(summary: "Unsupported file", detail: "\(f.name): compose files are not supported yet")])
-        }
         let (body, diags): (Body?, Diagnostics)
         if lower.hasSuffix(".json") {
           (body, diags) = HCL.parseJSON(source: f.contents, filename: f.name)
@@ -60,6 +64,7 @@ public enum Bake {
         if let body { bodies.append(body) }
       }
       let e = Evaluator(options: options)
+      if let composeConfig, bodies.isEmpty { return Definition(config: composeConfig, variables: []) }
       try e.load(bodies)
       var variables: [VariableInfo] = []
       for name in e.vars.keys.sorted() {
@@ -75,12 +80,31 @@ public enum Bake {
       for (name, f) in e.funcs.sorted(by: { $0.key < $1.key }) {
         try e.resolveFunction(name, at: f.params?.range ?? f.block.labelRanges[0])
       }
-      let config = try e.config()
+      var config = try e.config()
+      if let composeConfig { config = composeConfig.overlaid(by: config) }
       return Definition(
         config: config, variables: variables, warnings: e.warnings.isEmpty ? nil : e.warnings.render(files: sources))
     } catch {
       throw KilnError(.invalidArgument, error.render(files: sources))
     }
+  }
+
+  /// Compose interpolation sees the environment (unless lookup is disabled), then `.env` in the
+  /// working directory for names not already set, then `--var` values.
+  static func composeEnvironment(_ options: ParseOptions) -> [String: String] {
+    var env = options.environment ?? [:]
+    if let data = FileManager.default.contents(atPath: ".env") {
+      for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
+        let l = String(line).trimmingSpaces
+        guard !l.hasPrefix("#"), let (k, v) = l.splitOnce("=") else { continue }
+        let key = k.trimmingSpaces.cutPrefix("export ")?.trimmingSpaces ?? k.trimmingSpaces
+        var value = v.trimmingSpaces
+        if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f { value = String(value.dropFirst().dropLast()) }
+        if env[key] == nil { env[key] = value }
+      }
+    }
+    env.merge(options.vars) { _, new in new }
+    return env
   }
 
   private static func constraintName(_ t: HCLType) -> String {

@@ -154,3 +154,18 @@ func dedupNames(_ s: [String]) -> [String] {
   var seen = Set<String>()
   return s.filter { seen.insert($0).inserted }
 }
+
+extension Config {
+  /// HCL definitions layered over compose ones: same-named targets merge, same-named groups are
+  /// replaced (buildx decodes HCL into the config compose produced).
+  func overlaid(by hcl: Config) -> Config {
+    var out = self
+    for g in hcl.groups {
+      if let i = out.groups.firstIndex(where: { $0.name == g.name }) { out.groups[i] = g } else { out.groups.append(g) }
+    }
+    for t in hcl.targets {
+      if let i = out.targets.firstIndex(where: { $0.name == t.name }) { out.targets[i].merge(t) } else { out.targets.append(t) }
+    }
+    return out
+  }
+}

@@ -1,0 +1,761 @@
+import Testing
+
+/// Compose files alone and with HCL overrides; expected output printed by buildx v0.36.1.
+let composeCases: [PrintCase] = [
+  PrintCase(
+    "compose c1 ",
+    files: [("compose.yaml", #"""
+      services:
+        db:
+          build: ./db
+          command: ./entrypoint.sh
+          image: docker.io/tonistiigi/db
+        webapp:
+          build:
+            context: ./dir
+            additional_contexts:
+              foo: ./bar
+              base: service:db
+            dockerfile: Dockerfile-alternate
+            network:
+              none
+            args:
+              buildno: 123
+              FROMENV:
+              PLAIN: "${TAG:-dflt}-$$x"
+            labels:
+              - "a=b"
+            cache_from:
+              - type=local,src=path/to/cache
+            cache_to:
+              - type=local,dest=path/to/cache
+            extra_hosts:
+              - "somehost:162.242.195.82"
+              - "somehost:162.242.195.83"
+              - "myhostv6:::1"
+            ssh:
+              - key=p/key
+              - default
+            secrets:
+              - token
+              - aws
+            platforms: [linux/amd64, linux/arm64]
+            target: final
+            x-bake:
+              tags: [x:1, x:2]
+              output: type=docker
+              no-cache: true
+          environment:
+            FROMENV: fromservice
+        webapp2:
+          profiles:
+            - test
+          build:
+            context: ./dir
+            dockerfile_inline: |
+              FROM alpine
+            sbom: true
+            provenance: mode=max
+        noBuild:
+          image: nginx
+      secrets:
+        token:
+          environment: ENV_TOKEN
+        aws:
+          file: creds
+      """#)],
+    targets: [], env: ["TAG": "t1"],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "db",
+              "webapp",
+              "webapp2"
+            ]
+          }
+        },
+        "target": {
+          "db": {
+            "context": "db",
+            "dockerfile": "Dockerfile",
+            "tags": [
+              "docker.io/tonistiigi/db"
+            ]
+          },
+          "webapp": {
+            "context": "dir",
+            "contexts": {
+              "base": "target:db",
+              "foo": "bar"
+            },
+            "dockerfile": "Dockerfile-alternate",
+            "args": {
+              "FROMENV": "fromservice",
+              "PLAIN": "t1-$x",
+              "buildno": "123"
+            },
+            "labels": {
+              "a": "b"
+            },
+            "tags": [
+              "x:1",
+              "x:2"
+            ],
+            "cache-from": [
+              {
+                "src": "path/to/cache",
+                "type": "local"
+              }
+            ],
+            "cache-to": [
+              {
+                "dest": "path/to/cache",
+                "type": "local"
+              }
+            ],
+            "target": "final",
+            "secret": [
+              {
+                "id": "token",
+                "env": "ENV_TOKEN"
+              },
+              {
+                "id": "aws",
+                "src": "creds"
+              }
+            ],
+            "ssh": [
+              {
+                "id": "default"
+              },
+              {
+                "id": "key",
+                "paths": [
+                  "p/key"
+                ]
+              }
+            ],
+            "platforms": [
+              "linux/amd64",
+              "linux/arm64"
+            ],
+            "output": [
+              {
+                "type": "docker"
+              }
+            ],
+            "no-cache": true,
+            "network": "none",
+            "extra-hosts": {
+              "myhostv6": "::1",
+              "somehost": "162.242.195.82,162.242.195.83"
+            }
+          },
+          "webapp2": {
+            "attest": [
+              {
+                "type": "sbom"
+              },
+              {
+                "mode": "max",
+                "type": "provenance"
+              }
+            ],
+            "context": "dir",
+            "dockerfile": "Dockerfile",
+            "dockerfile-inline": "FROM alpine\n"
+          }
+        }
+      }
+
+      """#),
+  PrintCase(
+    "compose c1 webapp",
+    files: [("compose.yaml", #"""
+      services:
+        db:
+          build: ./db
+          command: ./entrypoint.sh
+          image: docker.io/tonistiigi/db
+        webapp:
+          build:
+            context: ./dir
+            additional_contexts:
+              foo: ./bar
+              base: service:db
+            dockerfile: Dockerfile-alternate
+            network:
+              none
+            args:
+              buildno: 123
+              FROMENV:
+              PLAIN: "${TAG:-dflt}-$$x"
+            labels:
+              - "a=b"
+            cache_from:
+              - type=local,src=path/to/cache
+            cache_to:
+              - type=local,dest=path/to/cache
+            extra_hosts:
+              - "somehost:162.242.195.82"
+              - "somehost:162.242.195.83"
+              - "myhostv6:::1"
+            ssh:
+              - key=p/key
+              - default
+            secrets:
+              - token
+              - aws
+            platforms: [linux/amd64, linux/arm64]
+            target: final
+            x-bake:
+              tags: [x:1, x:2]
+              output: type=docker
+              no-cache: true
+          environment:
+            FROMENV: fromservice
+        webapp2:
+          profiles:
+            - test
+          build:
+            context: ./dir
+            dockerfile_inline: |
+              FROM alpine
+            sbom: true
+            provenance: mode=max
+        noBuild:
+          image: nginx
+      secrets:
+        token:
+          environment: ENV_TOKEN
+        aws:
+          file: creds
+      """#)],
+    targets: ["webapp"], env: ["TAG": "t1"],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "webapp"
+            ]
+          }
+        },
+        "target": {
+          "db": {
+            "context": "db",
+            "dockerfile": "Dockerfile",
+            "tags": [
+              "docker.io/tonistiigi/db"
+            ],
+            "output": [
+              {
+                "type": "cacheonly"
+              }
+            ]
+          },
+          "webapp": {
+            "context": "dir",
+            "contexts": {
+              "base": "target:db",
+              "foo": "bar"
+            },
+            "dockerfile": "Dockerfile-alternate",
+            "args": {
+              "FROMENV": "fromservice",
+              "PLAIN": "t1-$x",
+              "buildno": "123"
+            },
+            "labels": {
+              "a": "b"
+            },
+            "tags": [
+              "x:1",
+              "x:2"
+            ],
+            "cache-from": [
+              {
+                "src": "path/to/cache",
+                "type": "local"
+              }
+            ],
+            "cache-to": [
+              {
+                "dest": "path/to/cache",
+                "type": "local"
+              }
+            ],
+            "target": "final",
+            "secret": [
+              {
+                "id": "token",
+                "env": "ENV_TOKEN"
+              },
+              {
+                "id": "aws",
+                "src": "creds"
+              }
+            ],
+            "ssh": [
+              {
+                "id": "default"
+              },
+              {
+                "id": "key",
+                "paths": [
+                  "p/key"
+                ]
+              }
+            ],
+            "platforms": [
+              "linux/amd64",
+              "linux/arm64"
+            ],
+            "output": [
+              {
+                "type": "docker"
+              }
+            ],
+            "no-cache": true,
+            "network": "none",
+            "extra-hosts": {
+              "myhostv6": "::1",
+              "somehost": "162.242.195.82,162.242.195.83"
+            }
+          }
+        }
+      }
+
+      """#),
+  PrintCase(
+    "compose c1 db webapp2",
+    files: [("compose.yaml", #"""
+      services:
+        db:
+          build: ./db
+          command: ./entrypoint.sh
+          image: docker.io/tonistiigi/db
+        webapp:
+          build:
+            context: ./dir
+            additional_contexts:
+              foo: ./bar
+              base: service:db
+            dockerfile: Dockerfile-alternate
+            network:
+              none
+            args:
+              buildno: 123
+              FROMENV:
+              PLAIN: "${TAG:-dflt}-$$x"
+            labels:
+              - "a=b"
+            cache_from:
+              - type=local,src=path/to/cache
+            cache_to:
+              - type=local,dest=path/to/cache
+            extra_hosts:
+              - "somehost:162.242.195.82"
+              - "somehost:162.242.195.83"
+              - "myhostv6:::1"
+            ssh:
+              - key=p/key
+              - default
+            secrets:
+              - token
+              - aws
+            platforms: [linux/amd64, linux/arm64]
+            target: final
+            x-bake:
+              tags: [x:1, x:2]
+              output: type=docker
+              no-cache: true
+          environment:
+            FROMENV: fromservice
+        webapp2:
+          profiles:
+            - test
+          build:
+            context: ./dir
+            dockerfile_inline: |
+              FROM alpine
+            sbom: true
+            provenance: mode=max
+        noBuild:
+          image: nginx
+      secrets:
+        token:
+          environment: ENV_TOKEN
+        aws:
+          file: creds
+      """#)],
+    targets: ["db", "webapp2"], env: ["TAG": "t1"],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "db",
+              "webapp2"
+            ]
+          }
+        },
+        "target": {
+          "db": {
+            "context": "db",
+            "dockerfile": "Dockerfile",
+            "tags": [
+              "docker.io/tonistiigi/db"
+            ]
+          },
+          "webapp2": {
+            "attest": [
+              {
+                "type": "sbom"
+              },
+              {
+                "mode": "max",
+                "type": "provenance"
+              }
+            ],
+            "context": "dir",
+            "dockerfile": "Dockerfile",
+            "dockerfile-inline": "FROM alpine\n"
+          }
+        }
+      }
+
+      """#),
+  PrintCase(
+    "compose c2 ",
+    files: [("compose.yaml", #"""
+      services:
+        db:
+          build: ./db
+          command: ./entrypoint.sh
+          image: docker.io/tonistiigi/db
+        webapp:
+          build:
+            context: ./dir
+            additional_contexts:
+              foo: ./bar
+              base: service:db
+            dockerfile: Dockerfile-alternate
+            network:
+              none
+            args:
+              buildno: 123
+              FROMENV:
+              PLAIN: "${TAG:-dflt}-$$x"
+            labels:
+              - "a=b"
+            cache_from:
+              - type=local,src=path/to/cache
+            cache_to:
+              - type=local,dest=path/to/cache
+            extra_hosts:
+              - "somehost:162.242.195.82"
+              - "somehost:162.242.195.83"
+              - "myhostv6:::1"
+            ssh:
+              - key=p/key
+              - default
+            secrets:
+              - token
+              - aws
+            platforms: [linux/amd64, linux/arm64]
+            target: final
+            x-bake:
+              tags: [x:1, x:2]
+              output: type=docker
+              no-cache: true
+          environment:
+            FROMENV: fromservice
+        webapp2:
+          profiles:
+            - test
+          build:
+            context: ./dir
+            dockerfile_inline: |
+              FROM alpine
+            sbom: true
+            provenance: mode=max
+        noBuild:
+          image: nginx
+      secrets:
+        token:
+          environment: ENV_TOKEN
+        aws:
+          file: creds
+      """#), ("docker-bake.hcl", #"""
+      target "webapp" {
+        tags = ["hcl:1"]
+        args = { EXTRA = "1" }
+      }
+      group "default" { targets = ["webapp"] }
+      """#)],
+    targets: [], env: ["TAG": "t1"],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "webapp"
+            ]
+          }
+        },
+        "target": {
+          "db": {
+            "context": "db",
+            "dockerfile": "Dockerfile",
+            "tags": [
+              "docker.io/tonistiigi/db"
+            ],
+            "output": [
+              {
+                "type": "cacheonly"
+              }
+            ]
+          },
+          "webapp": {
+            "context": "dir",
+            "contexts": {
+              "base": "target:db",
+              "foo": "bar"
+            },
+            "dockerfile": "Dockerfile-alternate",
+            "args": {
+              "EXTRA": "1",
+              "FROMENV": "fromservice",
+              "PLAIN": "t1-$x",
+              "buildno": "123"
+            },
+            "labels": {
+              "a": "b"
+            },
+            "tags": [
+              "hcl:1"
+            ],
+            "cache-from": [
+              {
+                "src": "path/to/cache",
+                "type": "local"
+              }
+            ],
+            "cache-to": [
+              {
+                "dest": "path/to/cache",
+                "type": "local"
+              }
+            ],
+            "target": "final",
+            "secret": [
+              {
+                "id": "token",
+                "env": "ENV_TOKEN"
+              },
+              {
+                "id": "aws",
+                "src": "creds"
+              }
+            ],
+            "ssh": [
+              {
+                "id": "default"
+              },
+              {
+                "id": "key",
+                "paths": [
+                  "p/key"
+                ]
+              }
+            ],
+            "platforms": [
+              "linux/amd64",
+              "linux/arm64"
+            ],
+            "output": [
+              {
+                "type": "docker"
+              }
+            ],
+            "no-cache": true,
+            "network": "none",
+            "extra-hosts": {
+              "myhostv6": "::1",
+              "somehost": "162.242.195.82,162.242.195.83"
+            }
+          }
+        }
+      }
+
+      """#),
+  PrintCase(
+    "compose c2 webapp db",
+    files: [("compose.yaml", #"""
+      services:
+        db:
+          build: ./db
+          command: ./entrypoint.sh
+          image: docker.io/tonistiigi/db
+        webapp:
+          build:
+            context: ./dir
+            additional_contexts:
+              foo: ./bar
+              base: service:db
+            dockerfile: Dockerfile-alternate
+            network:
+              none
+            args:
+              buildno: 123
+              FROMENV:
+              PLAIN: "${TAG:-dflt}-$$x"
+            labels:
+              - "a=b"
+            cache_from:
+              - type=local,src=path/to/cache
+            cache_to:
+              - type=local,dest=path/to/cache
+            extra_hosts:
+              - "somehost:162.242.195.82"
+              - "somehost:162.242.195.83"
+              - "myhostv6:::1"
+            ssh:
+              - key=p/key
+              - default
+            secrets:
+              - token
+              - aws
+            platforms: [linux/amd64, linux/arm64]
+            target: final
+            x-bake:
+              tags: [x:1, x:2]
+              output: type=docker
+              no-cache: true
+          environment:
+            FROMENV: fromservice
+        webapp2:
+          profiles:
+            - test
+          build:
+            context: ./dir
+            dockerfile_inline: |
+              FROM alpine
+            sbom: true
+            provenance: mode=max
+        noBuild:
+          image: nginx
+      secrets:
+        token:
+          environment: ENV_TOKEN
+        aws:
+          file: creds
+      """#), ("docker-bake.hcl", #"""
+      target "webapp" {
+        tags = ["hcl:1"]
+        args = { EXTRA = "1" }
+      }
+      group "default" { targets = ["webapp"] }
+      """#)],
+    targets: ["webapp", "db"], env: ["TAG": "t1"],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "db",
+              "webapp"
+            ]
+          }
+        },
+        "target": {
+          "db": {
+            "context": "db",
+            "dockerfile": "Dockerfile",
+            "tags": [
+              "docker.io/tonistiigi/db"
+            ]
+          },
+          "webapp": {
+            "context": "dir",
+            "contexts": {
+              "base": "target:db",
+              "foo": "bar"
+            },
+            "dockerfile": "Dockerfile-alternate",
+            "args": {
+              "EXTRA": "1",
+              "FROMENV": "fromservice",
+              "PLAIN": "t1-$x",
+              "buildno": "123"
+            },
+            "labels": {
+              "a": "b"
+            },
+            "tags": [
+              "hcl:1"
+            ],
+            "cache-from": [
+              {
+                "src": "path/to/cache",
+                "type": "local"
+              }
+            ],
+            "cache-to": [
+              {
+                "dest": "path/to/cache",
+                "type": "local"
+              }
+            ],
+            "target": "final",
+            "secret": [
+              {
+                "id": "token",
+                "env": "ENV_TOKEN"
+              },
+              {
+                "id": "aws",
+                "src": "creds"
+              }
+            ],
+            "ssh": [
+              {
+                "id": "default"
+              },
+              {
+                "id": "key",
+                "paths": [
+                  "p/key"
+                ]
+              }
+            ],
+            "platforms": [
+              "linux/amd64",
+              "linux/arm64"
+            ],
+            "output": [
+              {
+                "type": "docker"
+              }
+            ],
+            "no-cache": true,
+            "network": "none",
+            "extra-hosts": {
+              "myhostv6": "::1",
+              "somehost": "162.242.195.82,162.242.195.83"
+            }
+          }
+        }
+      }
+
+      """#),
+  PrintCase(
+    "compose interpolation requires set variables when asked",
+    files: [("compose.yaml", "services:\n  app:\n    build:\n      context: ${CTX:?context is required}\n")],
+    error: "required variable CTX is missing a value: context is required"),
+]
+
+@Test(arguments: composeCases) func printCompose(_ c: PrintCase) { check(c) }
