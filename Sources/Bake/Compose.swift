@@ -177,6 +177,18 @@ enum Compose {
         t.contexts = namedContexts(Dictionary(c.map { ($0.0, $0.1 ?? "") }, uniquingKeysWith: { _, n in n }))
       }
       t.network = b["network"]?.string.flatMap { $0.isEmpty ? nil : $0 }
+      if let size = b["shm_size"]?.string, let bytes = ramInBytes(size), bytes > 0 {
+        t.shmSize = HumanUnits.binarySize(Double(bytes))
+      }
+      if case .map(let limits)? = b["ulimits"] {
+        // buildx walks a Go map here; sorted names keep the order stable.
+        t.ulimits = limits.sorted { $0.0 < $1.0 }.map { name, v in
+          // buildx reads only soft/hard, so the single-number form prints as 0:0.
+          let soft = v["soft"]?.string ?? "0"
+          let hard = v["hard"]?.string ?? "0"
+          return "\(name)=\(soft):\(hard)"
+        }
+      }
       // "host:ip" or "host=ip" entries, or a map; repeated hosts join their addresses with ",".
       var hosts: [(String, String)] = []
       switch b["extra_hosts"] {
@@ -230,6 +242,21 @@ enum Compose {
     }
     config.groups.append(group)
     return config
+  }
+
+  /// go-units `RAMInBytes`: `64m`, `1.5g`, `512` (binary multiples, optional `i`/`b` suffix).
+  static func ramInBytes(_ text: String) -> Int? {
+    var s = Substring(text.lowercased())
+    if s.hasSuffix("b") { s = s.dropLast() }
+    if s.hasSuffix("i") { s = s.dropLast() }
+    let units: [Character: Double] = ["k": 0x1p10, "m": 0x1p20, "g": 0x1p30, "t": 0x1p40, "p": 0x1p50]
+    var multiplier = 1.0
+    if let last = s.last, let m = units[last] {
+      multiplier = m
+      s = s.dropLast()
+    }
+    guard let n = Double(String(s).trimmingSpaces), n >= 0 else { return nil }
+    return Int(n * multiplier)
   }
 
   private static func nonEmpty<T>(_ a: [T]) -> [T]? { a.isEmpty ? nil : a }

@@ -753,6 +753,65 @@ let composeCases: [PrintCase] = [
 
       """#),
   PrintCase(
+    "compose shm_size, ulimits, list args from the environment",
+    files: [("compose.yml", #"""
+      services:
+        app:
+          build:
+            context: .
+            shm_size: 64m
+            ulimits:
+              nproc: 65535
+              nofile:
+                soft: 20000
+                hard: 40000
+            tags: ["a:${TAG-none}"]
+        other:
+          build:
+            context: sub
+            shm_size: 1000000
+            args:
+              - A=1
+              - B
+      """#)],
+    env: ["B": "fromenv"],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "app",
+              "other"
+            ]
+          }
+        },
+        "target": {
+          "app": {
+            "context": ".",
+            "dockerfile": "Dockerfile",
+            "tags": [
+              "a:none"
+            ],
+            "shm-size": "64MiB",
+            "ulimits": [
+              "nofile=20000:40000",
+              "nproc=0:0"
+            ]
+          },
+          "other": {
+            "context": "sub",
+            "dockerfile": "Dockerfile",
+            "args": {
+              "A": "1",
+              "B": "fromenv"
+            },
+            "shm-size": "976.6KiB"
+          }
+        }
+      }
+
+      """#),
+  PrintCase(
     "compose interpolation requires set variables when asked",
     files: [("compose.yaml", "services:\n  app:\n    build:\n      context: ${CTX:?context is required}\n")],
     error: "required variable CTX is missing a value: context is required"),
