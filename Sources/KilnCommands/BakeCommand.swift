@@ -89,7 +89,7 @@ struct BakeCommand: AsyncParsableCommand {
     var lookupAllowed = true
     if let v = env["BUILDX_BAKE_DISABLE_VARS_ENV_LOOKUP"], parseBool(v) == true { lookupAllowed = false }
     let options = ParseOptions(
-      builtins: ["BAKE_CMD_CONTEXT": "cwd://", "BAKE_LOCAL_PLATFORM": Platform.host.normalized.description],
+      builtins: ["BAKE_CMD_CONTEXT": "cwd://", "BAKE_LOCAL_PLATFORM": Self.localPlatform],
       vars: try parseVars(vars), environment: lookupAllowed ? env : nil)
     let definition = try Bake.parse(files, options: options)
     if let warnings = definition.warnings { FileHandle.standardError.write(Data((warnings + "\n").utf8)) }
@@ -113,6 +113,13 @@ struct BakeCommand: AsyncParsableCommand {
       }
     }
     return resolved.printed
+  }
+
+  /// containerd's `platforms.Format(DefaultSpec())`, unnormalised: arm64 hosts report `arm64/v8`.
+  static var localPlatform: String {
+    var p = Platform.host
+    if p.architecture == "arm64" && p.variant.isEmpty { p.variant = "v8" }
+    return p.description
   }
 
   /// `--set` plus the shorthands buildx turns into overrides.
