@@ -18,6 +18,9 @@ enum Decode {
     switch attribute {
     case "secret": return .list(.object(["id": .string, "src": .string, "env": .string]))
     case "ssh": return .list(.object(["id": .string, "paths": .list(.string)]))
+    case "resources":
+      let attrs = Dictionary(uniqueKeysWithValues: Resources.strings.map { ($0, HCLType.string) } + Resources.numbers.map { ($0, HCLType.number) })
+      return .object(attrs, optional: Set(attrs.keys))
     default: return .list(.map(.string))
     }
   }
@@ -168,6 +171,17 @@ enum Decode {
     t.noCacheFilter = list("no-cache-filter")
     t.shmSize = str("shm-size")
     t.ulimits = list("ulimits")
+    if let r = v["resources"]?.entries {
+      var res = Resources()
+      res.memory = r["memory"]?.stringValue
+      res.memorySwap = r["memory-swap"]?.stringValue
+      res.cpuShares = r["cpu-shares"]?.numberValue?.intValue
+      res.cpuPeriod = r["cpu-period"]?.numberValue?.intValue
+      res.cpuQuota = r["cpu-quota"]?.numberValue?.intValue
+      res.cpusetCPUs = r["cpuset-cpus"]?.stringValue
+      res.cpusetMems = r["cpuset-mems"]?.stringValue
+      t.resources = res
+    }
     t.call = str("call")
     t.entitlements = list("entitlements")
     t.extraHosts = optMap("extra-hosts")

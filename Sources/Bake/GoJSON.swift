@@ -13,6 +13,8 @@ indirect enum GoJSON: Sendable, Equatable {
   case null
   case bool(Bool)
   case string(String)
+  /// A number, already formatted.
+  case number(String)
   case array([GoJSON])
   /// Fields in the order given; use `map` for Go maps.
   case object([(String, GoJSON)])
@@ -31,6 +33,7 @@ indirect enum GoJSON: Sendable, Equatable {
     case .null: return "null"
     case .bool(let b): return b ? "true" : "false"
     case .string(let s): return JSONText.string(s)
+    case .number(let n): return n
     case .array(let items):
       if items.isEmpty { return "[]" }
       let inner = prefix + indent

@@ -141,7 +141,12 @@ extension Target {
       case "pull": pull = try bool("pull")
       case "push": outputs = Self.pushOverride(outputs ?? [], try bool("push"))
       case "load": outputs = Self.loadOverride(outputs ?? [], try bool("load"))
-      case "resources", "policy": throw BakeError("overriding \(keys[0]) is not supported yet")
+      case "resources":
+        guard let sub else { throw BakeError("invalid format for resources, expecting resources.<name>=<value>") }
+        var r = resources ?? Resources()
+        try r.set(sub, value)
+        resources = r
+      case "policy": throw BakeError("overriding policy is not supported yet")
       default: throw BakeError("unknown key: \(keys[0])")
       }
     }

@@ -49,6 +49,17 @@ extension Target {
     strings("no-cache-filter", noCacheFilter)
     string("shm-size", shmSize)
     strings("ulimits", ulimits)
+    if let r = resources {
+      var f: [(String, GoJSON)] = []
+      if let v = r.memory { f.append(("memory", .string(v))) }
+      if let v = r.memorySwap { f.append(("memory-swap", .string(v))) }
+      if let v = r.cpuShares { f.append(("cpu-shares", .number(String(v)))) }
+      if let v = r.cpuPeriod { f.append(("cpu-period", .number(String(v)))) }
+      if let v = r.cpuQuota { f.append(("cpu-quota", .number(String(v)))) }
+      if let v = r.cpusetCPUs { f.append(("cpuset-cpus", .string(v))) }
+      if let v = r.cpusetMems { f.append(("cpuset-mems", .string(v))) }
+      o.append(("resources", .object(f)))
+    }
     string("call", call)
     strings("entitlements", entitlements)
     map("extra-hosts", extraHosts)

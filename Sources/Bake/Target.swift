@@ -28,6 +28,7 @@ public struct Target: Sendable, Equatable {
   public var noCacheFilter: [String]?
   public var shmSize: String?
   public var ulimits: [String]?
+  public var resources: Resources?
   public var call: String?
   public var entitlements: [String]?
   public var extraHosts: [String: String?]?
@@ -64,6 +65,7 @@ public struct Target: Sendable, Equatable {
     if let v = o.noCacheFilter { noCacheFilter = (noCacheFilter ?? []) + v }
     if let v = o.shmSize { shmSize = v }
     if let v = o.ulimits { ulimits = (ulimits ?? []) + v }
+    if let v = o.resources { resources = (resources ?? Resources()).merging(v) }
     if !o.description.isEmpty { description = o.description }
     if let v = o.entitlements { entitlements = (entitlements ?? []) + v }
     extraHosts = Self.mergeMap(extraHosts, o.extraHosts)
@@ -168,4 +170,50 @@ extension Config {
     }
     return out
   }
+}
+
+/// `resources`: cgroup limits for the build's containers; merges field by field.
+public struct Resources: Sendable, Equatable {
+  public var memory: String?
+  public var memorySwap: String?
+  public var cpuShares: Int?
+  public var cpuPeriod: Int?
+  public var cpuQuota: Int?
+  public var cpusetCPUs: String?
+  public var cpusetMems: String?
+
+  public init() {}
+
+  func merging(_ o: Resources) -> Resources {
+    var r = self
+    r.memory = o.memory ?? memory
+    r.memorySwap = o.memorySwap ?? memorySwap
+    r.cpuShares = o.cpuShares ?? cpuShares
+    r.cpuPeriod = o.cpuPeriod ?? cpuPeriod
+    r.cpuQuota = o.cpuQuota ?? cpuQuota
+    r.cpusetCPUs = o.cpusetCPUs ?? cpusetCPUs
+    r.cpusetMems = o.cpusetMems ?? cpusetMems
+    return r
+  }
+
+  /// `--set t.resources.<name>=value`.
+  mutating func set(_ name: String, _ value: String) throws(KilnError) {
+    func int() throws(KilnError) -> Int {
+      guard let n = Int(value) else { throw KilnError("invalid value \(value) for int64 key resources.\(name)") }
+      return n
+    }
+    switch name {
+    case "memory": memory = value
+    case "memory-swap": memorySwap = value
+    case "cpu-shares": cpuShares = try int()
+    case "cpu-period": cpuPeriod = try int()
+    case "cpu-quota": cpuQuota = try int()
+    case "cpuset-cpus": cpusetCPUs = value
+    case "cpuset-mems": cpusetMems = value
+    default: throw KilnError("unknown resources key \(name)")
+    }
+  }
+
+  static let strings = ["memory", "memory-swap", "cpuset-cpus", "cpuset-mems"]
+  static let numbers = ["cpu-shares", "cpu-period", "cpu-quota"]
 }

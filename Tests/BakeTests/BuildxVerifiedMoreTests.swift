@@ -625,6 +625,55 @@ let buildxVerifiedCases2: [PrintCase] = [
       }
 
       """#),
+  PrintCase(
+    "resources merge field by field and take overrides",
+    files: [("docker-bake.hcl", #"""
+      target "base" {
+        resources = { memory = "1g", cpu-shares = 512 }
+      }
+      target "app" {
+        inherits = ["base"]
+        resources = { cpu-quota = 50000, cpuset-cpus = "0-1" }
+      }
+      """#)],
+    targets: ["app"], set: ["app.resources.memory=2g"],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "app"
+            ]
+          }
+        },
+        "target": {
+          "app": {
+            "context": ".",
+            "dockerfile": "Dockerfile",
+            "resources": {
+              "memory": "2g",
+              "cpu-shares": 512,
+              "cpu-quota": 50000,
+              "cpuset-cpus": "0-1"
+            }
+          }
+        }
+      }
+
+      """#),
+  PrintCase(
+    "resources overrides check integer keys",
+    files: [("docker-bake.hcl", #"""
+      target "base" {
+        resources = { memory = "1g", cpu-shares = 512 }
+      }
+      target "app" {
+        inherits = ["base"]
+        resources = { cpu-quota = 50000, cpuset-cpus = "0-1" }
+      }
+      """#)],
+    targets: ["base"], set: ["base.resources.cpu-shares=x"],
+    error: "invalid value x for int64 key resources.cpu-shares"),
 ]
 
 @Test(arguments: buildxVerifiedCases2) func printMatchesBuildxMore(_ c: PrintCase) { check(c) }
