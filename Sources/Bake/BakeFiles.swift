@@ -32,6 +32,8 @@ extension Bake {
         if isDefault && !FileManager.default.fileExists(atPath: name) { continue }
         throw KilnError(.io, "open \(name): no such file or directory")
       }
+      // buildx skips empty files, so an empty -f file is as if not given.
+      if data.isEmpty { continue }
       files.append(BakeFile(name: name, contents: String(decoding: data, as: UTF8.self)))
     }
     if files.isEmpty { throw KilnError(.notFound, "couldn't find a bake definition") }

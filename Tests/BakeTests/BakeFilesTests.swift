@@ -33,6 +33,12 @@ import Testing
     #expect(throws: KilnError.self) { try Bake.readFiles([], environment: ["BUILDX_BAKE_FILE": dir + "/nope.hcl"]) { "" } }
   }
 
+  @Test func emptyFilesAreSkipped() throws {
+    try "".write(toFile: dir + "/empty.hcl", atomically: true, encoding: .utf8)
+    #expect(try Bake.readFiles([dir + "/empty.hcl", dir + "/a.hcl"], environment: [:]) { "" }.map(\.name) == [dir + "/a.hcl"])
+    #expect(throws: KilnError.self) { try Bake.readFiles([dir + "/empty.hcl"], environment: [:]) { "" } }
+  }
+
   @Test func defaultNamesInBuildxOrder() {
     #expect(
       Bake.defaultFilenames == [
