@@ -18,6 +18,7 @@ enum Decode {
     switch attribute {
     case "secret": return .list(.object(["id": .string, "src": .string, "env": .string]))
     case "ssh": return .list(.object(["id": .string, "paths": .list(.string)]))
+    case "policy": return .list(.list(.string))
     case "resources":
       let attrs = Dictionary(uniqueKeysWithValues: Resources.strings.map { ($0, HCLType.string) } + Resources.numbers.map { ($0, HCLType.number) })
       return .object(attrs, optional: Set(attrs.keys))
@@ -34,7 +35,7 @@ enum Decode {
       ])
     }
     let t = type(of: name)
-    if !["attest", "cache-from", "cache-to", "secret", "ssh", "output"].contains(name) {
+    if !["attest", "cache-from", "cache-to", "secret", "ssh", "output", "policy"].contains(name) {
       do {
         return try v.converted(to: t)
       } catch {
@@ -62,6 +63,22 @@ enum Decode {
           m["type"] = a.type
           if a.disabled { m["disabled"] = "true" }
           out.append(.map(m.mapValues(Value.string), .string))
+        case "policy":
+          let p: Policy
+          if let text = item.stringValue {
+            p = try Policy.parse(text)
+          } else if let entries = item.entries {
+            // Map entries become fields; buildx reads them in map order, so keys are sorted here.
+            var fields: [String] = []
+            for (k, v) in entries.sorted(by: { $0.key < $1.key }) where !v.isNull && v != .string("") {
+              guard case .string(let text)? = try? v.converted(to: .string) else { throw BakeError("string required") }
+              fields.append("\(k)=\(text)")
+            }
+            p = try Policy.parse(fields: fields)
+          } else {
+            throw BakeError("map of string required")
+          }
+          out.append(.list(p.fields.map(Value.string), .string))
         case "secret":
           let s = item.stringValue != nil ? try Secret.parse(item.stringValue ?? "") : try secret(item)
           out.append(.object(["id": .string(s.id), "src": .string(s.src), "env": .string(s.env)]))
@@ -185,6 +202,9 @@ enum Decode {
     t.call = str("call")
     t.entitlements = list("entitlements")
     t.extraHosts = optMap("extra-hosts")
+    t.policy = v["policy"]?.elements?.compactMap { e in
+      try? Policy.parse(fields: e.elements?.compactMap(\.stringValue) ?? [])
+    }
     return t
   }
 

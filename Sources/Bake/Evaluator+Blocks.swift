@@ -15,7 +15,7 @@ extension Evaluator {
   static let targetAttributes: [String] = [
     "description", "inherits", "annotations", "attest", "context", "contexts", "dockerfile", "dockerfile-inline", "args",
     "labels", "tags", "cache-from", "cache-to", "target", "secret", "ssh", "platforms", "output", "pull", "no-cache",
-    "network", "no-cache-filter", "shm-size", "ulimits", "resources", "call", "entitlements", "extra-hosts",
+    "network", "no-cache-filter", "shm-size", "ulimits", "resources", "call", "entitlements", "extra-hosts", "policy",
   ]
   static let groupAttributes = ["description", "targets"]
 

@@ -146,7 +146,10 @@ extension Target {
         var r = resources ?? Resources()
         try r.set(sub, value)
         resources = r
-      case "policy": throw BakeError("overriding policy is not supported yet")
+      case "policy":
+        var parsed = o.append ? policy ?? [] : []
+        for v in o.arrValue { parsed.append(try Policy.parse(v)) }
+        policy = parsed
       default: throw BakeError("unknown key: \(keys[0])")
       }
     }

@@ -63,6 +63,7 @@ extension Target {
     string("call", call)
     strings("entitlements", entitlements)
     map("extra-hosts", extraHosts)
+    list("policy", policy?.map(\.json))
     return .object(o)
   }
 

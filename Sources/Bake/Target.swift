@@ -32,6 +32,7 @@ public struct Target: Sendable, Equatable {
   public var call: String?
   public var entitlements: [String]?
   public var extraHosts: [String: String?]?
+  public var policy: [Policy]?
 
   public init(name: String) { self.name = name }
 
@@ -69,6 +70,7 @@ public struct Target: Sendable, Equatable {
     if !o.description.isEmpty { description = o.description }
     if let v = o.entitlements { entitlements = (entitlements ?? []) + v }
     extraHosts = Self.mergeMap(extraHosts, o.extraHosts)
+    if let v = o.policy { policy = (policy ?? []) + v }
     inherits += o.inherits
   }
 

@@ -674,6 +674,76 @@ let buildxVerifiedCases2: [PrintCase] = [
       """#)],
     targets: ["base"], set: ["base.resources.cpu-shares=x"],
     error: "invalid value x for int64 key resources.cpu-shares"),
+  PrintCase(
+    "policy entries from CSV and objects, appended by inherits and --set +=",
+    files: [("docker-bake.hcl", #"""
+      target "base" {
+        policy = ["filename=a.rego"]
+      }
+      target "app" {
+        inherits = ["base"]
+        policy = ["filename=p.rego,strict=true", {disabled = true, log-level = "WARN"}, ""]
+      }
+      """#)],
+    targets: ["app"], set: ["app.policy+=reset=true"],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "app"
+            ]
+          }
+        },
+        "target": {
+          "app": {
+            "context": ".",
+            "dockerfile": "Dockerfile",
+            "policy": [
+              {
+                "Files": [
+                  {
+                    "Filename": "a.rego",
+                    "Data": null
+                  }
+                ],
+                "Reset": false,
+                "Disabled": false,
+                "Strict": null,
+                "LogLevel": null
+              },
+              {
+                "Files": [
+                  {
+                    "Filename": "p.rego",
+                    "Data": null
+                  }
+                ],
+                "Reset": false,
+                "Disabled": false,
+                "Strict": true,
+                "LogLevel": null
+              },
+              {
+                "Files": null,
+                "Reset": false,
+                "Disabled": true,
+                "Strict": null,
+                "LogLevel": "warning"
+              },
+              {
+                "Files": null,
+                "Reset": true,
+                "Disabled": false,
+                "Strict": null,
+                "LogLevel": null
+              }
+            ]
+          }
+        }
+      }
+
+      """#),
 ]
 
 @Test(arguments: buildxVerifiedCases2) func printMatchesBuildxMore(_ c: PrintCase) { check(c) }
