@@ -1,4 +1,4 @@
-import KilnCore
+public import KilnCore
 
 /// `policy`: build policy configuration. buildx prints it with Go's default struct encoding
 /// (capitalised field names, nulls included), so `json` mirrors that.
@@ -58,5 +58,36 @@ public struct Policy: Sendable, Equatable {
       ("Reset", .bool(reset)), ("Disabled", .bool(disabled)), ("Strict", strict.map(GoJSON.bool) ?? .null),
       ("LogLevel", logLevel.map(GoJSON.string) ?? .null),
     ])
+  }
+}
+
+extension Bake {
+  /// `--policy` values as overrides (`*.policy+=…`); true when the policy is disabled for every
+  /// target, which `disablePolicy(_:)` then applies after resolution.
+  public static func policyOverrides(_ values: [String]) throws(KilnError) -> (overrides: [String], disabled: Bool) {
+    var configs: [Policy] = []
+    for v in values { configs.append(try Policy.parse(v)) }
+    var out: [String] = []
+    for (i, p) in configs.enumerated() {
+      if !(p.files ?? []).isEmpty {
+        throw KilnError("--policy does not accept filename; define policy files in the bake definition")
+      }
+      if p.reset { throw KilnError("--policy does not accept reset; define policy composition in the bake definition") }
+      if p.disabled {
+        if p.strict != nil || p.logLevel != nil || configs.count > 1 {
+          throw KilnError("disabled policy cannot be combined with other policy flags")
+        }
+        return ([], true)
+      }
+      out.append("*.policy+=" + values[i])
+    }
+    return (out, false)
+  }
+
+  /// `--policy disabled=true`: every target's policy becomes just that.
+  public static func disablePolicy(_ resolved: inout Resolved) {
+    var p = Policy()
+    p.disabled = true
+    for name in resolved.targets.keys { resolved.targets[name]?.policy = [p] }
   }
 }

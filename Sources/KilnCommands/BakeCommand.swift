@@ -54,6 +54,9 @@ struct BakeCommand: AsyncParsableCommand {
   @Flag(help: "Shorthand for \"--call=check\"")
   var check = false
 
+  @Option(help: "Global policy evaluation options (format: \"[disabled=true|false][,strict=true|false][,log-level=level]\")")
+  var policy: [String] = []
+
   @Option(help: "Allow build to access specified resources")
   var allow: [String] = []
 
@@ -99,8 +102,10 @@ struct BakeCommand: AsyncParsableCommand {
       return type == "targets"
         ? Bake.listTargets(definition.config, json: json) : Bake.listVariables(definition.variables, json: json)
     }
-    let resolved = try Bake.resolve(
-      definition, targets: targets, overrides: effectiveOverrides, environment: lookupAllowed ? env : nil)
+    let (policyOverrides, policyDisabled) = try Bake.policyOverrides(policy)
+    var resolved = try Bake.resolve(
+      definition, targets: targets, overrides: effectiveOverrides + policyOverrides, environment: lookupAllowed ? env : nil)
+    if policyDisabled { Bake.disablePolicy(&resolved) }
     // buildx prepares build options (and so reads secret files) before printing.
     for name in resolved.targets.keys.sorted() {
       for secret in resolved.targets[name]?.secrets ?? [] where secret.env.isEmpty {
