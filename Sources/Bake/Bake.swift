@@ -45,7 +45,14 @@ public enum Bake {
     let composeFiles = files.filter { Compose.isCompose($0.name) }
     var composeConfig: Config?
     if !composeFiles.isEmpty {
-      composeConfig = try Compose.parse(composeFiles, environment: composeEnvironment(options))
+      var c = try Compose.parse(composeFiles, environment: composeEnvironment(options))
+      // Compose paths are relative to the first compose file.
+      if options.fileRelativePaths, localFileDir(composeFiles[0].name) != nil {
+        for i in c.targets.indices {
+          c.targets[i].setSource(file: composeFiles[0].name, hasContext: c.targets[i].context != nil, contextRef: nil, hasContexts: true)
+        }
+      }
+      composeConfig = c
     }
     let hclFiles = files.filter { !Compose.isCompose($0.name) }
     do throws(Diagnostics) {
@@ -64,7 +71,10 @@ public enum Bake {
         if let body { bodies.append(body) }
       }
       let e = Evaluator(options: options)
-      if let composeConfig, bodies.isEmpty { return Definition(config: composeConfig, variables: []) }
+      if var composeConfig, bodies.isEmpty {
+        if options.fileRelativePaths { composeConfig.rebaseContextPaths() }
+        return Definition(config: composeConfig, variables: [])
+      }
       try e.load(bodies)
       var variables: [VariableInfo] = []
       for name in e.vars.keys.sorted() {
@@ -82,6 +92,7 @@ public enum Bake {
       }
       var config = try e.config()
       if let composeConfig { config = composeConfig.overlaid(by: config) }
+      if options.fileRelativePaths { config.rebaseContextPaths() }
       return Definition(
         config: config, variables: variables, warnings: e.warnings.isEmpty ? nil : e.warnings.render(files: sources))
     } catch {

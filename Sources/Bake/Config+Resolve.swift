@@ -40,7 +40,7 @@ extension Config {
     var visited: [String: Target?] = [:]
     guard var t = try target(name, &visited, overrides) else { throw KilnError("failed to find target \(name)") }
     t.inherits = []
-    if t.context == nil { t.context = "." }
+    if t.context == nil { t.context = t.useDefaultContextBase ? rebaseContextPath(t.defaultContextBase ?? "", ".") : "." }
     if t.dockerfile == nil || t.dockerfile == "" { t.dockerfile = "Dockerfile" }
     return t
   }

@@ -149,6 +149,15 @@ extension Evaluator {
     return .object(out)
   }
 
+  /// `x` when the expression is exactly `target.x.context`.
+  static func contextReference(_ e: Expression) -> String? {
+    guard let t = e.asTraversal, t.root == "target", t.steps.count == 2, t.steps[1] == .attribute("context") else { return nil }
+    switch t.steps[0] {
+    case .attribute(let n): return n
+    case .index(let v): return (try? v.converted(to: .string))?.stringValue
+    }
+  }
+
   /// Evaluates every block into a `Config`, the way buildx's `Parse` fills its `Config`.
   func config() throws(Diagnostics) -> Config {
     var renamed: [(label: String, names: [String])] = []
@@ -179,7 +188,12 @@ extension Evaluator {
             config.groups.append(g)
           }
         } else {
-          let t = Decode.target(inst)
+          var t = Decode.target(inst)
+          if options.fileRelativePaths, let attrs = try? attributes(of: block) {
+            t.setSource(
+              file: block.defRange.filename, hasContext: attrs["context"] != nil,
+              contextRef: attrs["context"].flatMap { Self.contextReference($0.expression) }, hasContexts: attrs["contexts"] != nil)
+          }
           if let at = targetIndex[t.name] { config.targets[at].merge(t) } else {
             targetIndex[t.name] = config.targets.count
             config.targets.append(t)

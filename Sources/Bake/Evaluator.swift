@@ -10,10 +10,17 @@ public struct ParseOptions: Sendable {
   /// The environment, for variable overrides; nil when lookup is disabled.
   public var environment: [String: String]?
 
-  public init(builtins: [String: String] = [:], vars: [String: String] = [:], environment: [String: String]? = nil) {
+  /// `BUILDX_BAKE_FILE_RELATIVE_PATHS`: relative contexts resolve against their defining file.
+  public var fileRelativePaths: Bool
+
+  public init(
+    builtins: [String: String] = [:], vars: [String: String] = [:], environment: [String: String]? = nil,
+    fileRelativePaths: Bool = false
+  ) {
     self.builtins = builtins
     self.vars = vars
     self.environment = environment
+    self.fileRelativePaths = fileRelativePaths
   }
 
   func lookup(_ name: String) -> String? { vars[name] ?? environment?[name] }

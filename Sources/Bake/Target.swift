@@ -34,18 +34,38 @@ public struct Target: Sendable, Equatable {
   public var extraHosts: [String: String?]?
   public var policy: [Policy]?
 
+  // Where relative paths are resolved from when BUILDX_BAKE_FILE_RELATIVE_PATHS is on: the
+  // defining file's directory, for the default context, `context` and each of `contexts`.
+  var defaultContextBase: String?
+  var useDefaultContextBase = false
+  var contextBase: String?
+  /// The target whose context this one copies (`context = target.x.context`).
+  var contextBaseRef: String?
+  var contextsBase: [String: String] = [:]
+
   public init(name: String) { self.name = name }
 
   /// Layers `other` over `self`: scalars and "no merge" lists are replaced, maps are merged key by
   /// key (nil values skipped), and the lists buildx accumulates are appended.
   public mutating func merge(_ o: Target) {
-    if let v = o.context { context = v }
+    if let base = o.defaultContextBase {
+      defaultContextBase = base
+      useDefaultContextBase = o.useDefaultContextBase
+    }
+    if let v = o.context {
+      context = v
+      contextBase = o.contextBase
+      contextBaseRef = o.contextBaseRef
+    }
     if let v = o.dockerfile { dockerfile = v }
     if let v = o.dockerfileInline { dockerfileInline = v }
     args = Self.mergeMap(args, o.args)
     if let c = o.contexts {
       var m = contexts ?? [:]
-      for (k, v) in c { m[k] = v }
+      for (k, v) in c {
+        m[k] = v
+        contextsBase[k] = o.contextsBase[k]
+      }
       contexts = m
     }
     labels = Self.mergeMap(labels, o.labels)
@@ -218,4 +238,58 @@ public struct Resources: Sendable, Equatable {
 
   static let strings = ["memory", "memory-swap", "cpuset-cpus", "cpuset-mems"]
   static let numbers = ["cpu-shares", "cpu-period", "cpu-quota"]
+}
+
+// MARK: File-relative paths
+
+extension Target {
+  /// Records the defining file (buildx's `SetBlockSource`); `hasContext`/`hasContexts` say whether
+  /// the block itself sets them.
+  mutating func setSource(file: String, hasContext: Bool, contextRef: String?, hasContexts: Bool) {
+    let base = localFileDir(file) ?? ""
+    defaultContextBase = base
+    if hasContext {
+      contextBase = base
+      contextBaseRef = contextRef
+    }
+    if hasContexts { for k in (contexts ?? [:]).keys { contextsBase[k] = base } }
+  }
+
+  mutating func rebaseContextPaths() {
+    if let c = context {
+      if let base = contextBase { context = rebaseContextPath(base, c) }
+    } else if defaultContextBase != nil {
+      useDefaultContextBase = true
+    }
+    for (k, v) in contexts ?? [:] {
+      if let base = contextsBase[k] { contexts?[k] = rebaseContextPath(base, v) }
+    }
+  }
+}
+
+extension Config {
+  /// Resolves relative contexts against their defining files, following `context = target.x.context`.
+  mutating func rebaseContextPaths() {
+    let byName = Dictionary(targets.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    for i in targets.indices {
+      if let ref = targets[i].contextBaseRef.flatMap({ byName[$0] }) {
+        if let base = ref.contextBase ?? ref.defaultContextBase { targets[i].contextBase = base }
+      }
+      targets[i].rebaseContextPaths()
+    }
+  }
+}
+
+/// The directory of a local definition file; nil for stdin and remote files.
+func localFileDir(_ name: String) -> String? {
+  if name.isEmpty || name == "-" || isRemoteURL(name) { return nil }
+  guard let slash = name.lastIndex(of: "/") else { return "." }
+  let dir = String(name[..<slash])
+  return dir.isEmpty ? "/" : GoPath.clean(dir)
+}
+
+func rebaseContextPath(_ base: String, _ p: String) -> String {
+  let special = ["cwd://", "target:", "docker-image:", "oci-layout://"].contains { p.hasPrefix($0) } || isRemoteURL(p)
+  if base.isEmpty || p.isEmpty || special || p.hasPrefix("/") { return p }
+  return GoPath.clean(base + "/" + p)
 }

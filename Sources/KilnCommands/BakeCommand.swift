@@ -93,7 +93,7 @@ struct BakeCommand: AsyncParsableCommand {
     if let v = env["BUILDX_BAKE_DISABLE_VARS_ENV_LOOKUP"], parseBool(v) == true { lookupAllowed = false }
     let options = ParseOptions(
       builtins: ["BAKE_CMD_CONTEXT": "cwd://", "BAKE_LOCAL_PLATFORM": Self.localPlatform],
-      vars: try parseVars(vars), environment: lookupAllowed ? env : nil)
+      vars: try parseVars(vars), environment: lookupAllowed ? env : nil, fileRelativePaths: try fileRelativePaths(env))
     let definition = try Bake.parse(files, options: options)
     if let warnings = definition.warnings { FileHandle.standardError.write(Data((warnings + "\n").utf8)) }
 
@@ -154,6 +154,18 @@ struct BakeCommand: AsyncParsableCommand {
     case "0", "f", "F", "FALSE", "false", "False": false
     default: nil
     }
+  }
+
+  /// `BUILDX_BAKE_FILE_RELATIVE_PATHS`, a Go boolean; unset or blank is off.
+  private func fileRelativePaths(_ env: [String: String]) throws(KilnError) -> Bool {
+    let v = (env["BUILDX_BAKE_FILE_RELATIVE_PATHS"] ?? "").trimmingCharacters(in: .whitespaces)
+    if v.isEmpty { return false }
+    guard let b = parseBool(v) else {
+      throw KilnError(
+        .invalidArgument,
+        "failed to parse BUILDX_BAKE_FILE_RELATIVE_PATHS value \"\(v)\": strconv.ParseBool: parsing \"\(v)\": invalid syntax")
+    }
+    return b
   }
 
   private func parseVars(_ values: [String]) throws(KilnError) -> [String: String] {
