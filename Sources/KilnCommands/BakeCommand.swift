@@ -106,7 +106,20 @@ struct BakeCommand: AsyncParsableCommand {
     var resolved = try Bake.resolve(
       definition, targets: targets, overrides: effectiveOverrides + policyOverrides, environment: lookupAllowed ? env : nil)
     if policyDisabled { Bake.disablePolicy(&resolved) }
-    // buildx prepares build options (and so reads secret files) before printing.
+    try checkLocalInputs(resolved, env)
+    return resolved.printed
+  }
+
+  /// containerd's `platforms.Format(DefaultSpec())`, unnormalised: arm64 hosts report `arm64/v8`.
+  static var localPlatform: String {
+    var p = Platform.host
+    if p.architecture == "arm64" && p.variant.isEmpty { p.variant = "v8" }
+    return p.description
+  }
+
+  /// buildx prepares build options before printing, which reads secret files and SSH keys, so
+  /// `--print` fails as it does when they are missing.
+  private func checkLocalInputs(_ resolved: Resolved, _ env: [String: String]) throws(KilnError) {
     for name in resolved.targets.keys.sorted() {
       for secret in resolved.targets[name]?.secrets ?? [] where secret.env.isEmpty {
         // Without a source, the secret is read from the environment variable or file named by its id.
@@ -116,15 +129,20 @@ struct BakeCommand: AsyncParsableCommand {
           throw KilnError(.notFound, "failed to stat \(path): stat \(path): no such file or directory")
         }
       }
+      for key in resolved.targets[name]?.ssh ?? [] {
+        let config = "{\(key.id) [\(key.paths.joined(separator: " "))] false}"
+        if key.paths.isEmpty && (env["SSH_AUTH_SOCK"] ?? "").isEmpty {
+          throw KilnError(
+            .invalidArgument,
+            "failed to convert agent config \(config): invalid empty ssh agent socket: make sure SSH_AUTH_SOCK is set")
+        }
+        for path in key.paths where !FileManager.default.fileExists(atPath: path) {
+          throw KilnError(
+            .notFound,
+            "failed to convert agent config \(config): failed to convert agent config for ID: \"\(key.id)\": stat \(path): no such file or directory")
+        }
+      }
     }
-    return resolved.printed
-  }
-
-  /// containerd's `platforms.Format(DefaultSpec())`, unnormalised: arm64 hosts report `arm64/v8`.
-  static var localPlatform: String {
-    var p = Platform.host
-    if p.architecture == "arm64" && p.variant.isEmpty { p.variant = "v8" }
-    return p.description
   }
 
   /// `--set` plus the shorthands buildx turns into overrides.
