@@ -80,6 +80,11 @@ struct BakeCommand: AsyncParsableCommand {
 
   /// Everything but the I/O, for tests: the text `--print` or `--list` writes.
   func render(environment env: [String: String], stdin: () -> Data) throws(KilnError) -> String {
+    // cobra's notice for buildx's deprecated spellings.
+    for (used, name, kind) in [(listTargets, "list-targets", "targets"), (listVariables, "list-variables", "variables")] where used {
+      FileHandle.standardError.write(
+        Data("Flag --\(name) has been deprecated, \(name) is deprecated, use list=\(kind) instead\n".utf8))
+    }
     var listSpec = list ?? ""
     if listSpec.isEmpty { listSpec = listTargets ? "targets" : listVariables ? "variables" : "" }
     if print && !listSpec.isEmpty { throw KilnError(.invalidArgument, "--print and --list are mutually exclusive") }
