@@ -136,6 +136,12 @@ indirect enum YAML: Equatable {
 /// Compose files as buildx reads them: each service with a `build` section becomes a target,
 /// all of them in the `default` group; `x-bake` adds what compose cannot express.
 enum Compose {
+  static let buildProperties: Set = [
+    "context", "dockerfile", "dockerfile_inline", "entitlements", "args", "ssh", "labels", "cache_from", "cache_to",
+    "no_cache", "additional_contexts", "network", "provenance", "sbom", "pull", "target", "shm_size", "extra_hosts",
+    "isolation", "privileged", "secrets", "tags", "ulimits", "platforms",
+  ]
+
   static func isCompose(_ name: String) -> Bool {
     let lower = name.lowercased()
     return lower.hasSuffix(".yml") || lower.hasSuffix(".yaml")
@@ -170,6 +176,12 @@ enum Compose {
       }
       var t = Target(name: targetName)
       let b: YAML = build.string.map { .map([("context", .scalar($0))]) } ?? build
+      // Compose's schema, which buildx validates against, names every build property.
+      if case .map(let fields) = b {
+        for (key, _) in fields where !key.hasPrefix("x-") && !buildProperties.contains(key) {
+          throw KilnError("services.\(name).build additional properties '\(key)' not allowed")
+        }
+      }
       t.context = b["context"]?.string.flatMap { $0.isEmpty ? nil : $0 }
       t.dockerfile = b["dockerfile"]?.string.flatMap { $0.isEmpty ? nil : $0 }
       t.dockerfileInline = b["dockerfile_inline"]?.string.flatMap { $0.isEmpty ? nil : $0 }

@@ -815,6 +815,10 @@ let composeCases: [PrintCase] = [
     "compose interpolation requires set variables when asked",
     files: [("compose.yaml", "services:\n  app:\n    build:\n      context: ${CTX:?context is required}\n")],
     error: "required variable CTX is missing a value: context is required"),
+  PrintCase(
+    "unknown build properties are rejected as compose's schema does",
+    files: [("compose.yaml", "services:\n  web:\n    build:\n      context: .\n      foo: bar\n")],
+    error: "services.web.build additional properties 'foo' not allowed"),
 ]
 
 @Test(arguments: composeCases) func printCompose(_ c: PrintCase) { check(c) }
