@@ -21,6 +21,7 @@ let package = Package(
     .package(url: "https://github.com/grpc/grpc-swift-2.git", from: "2.4.3"),
     .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", from: "2.9.2"),
     .package(url: "https://github.com/grpc/grpc-swift-protobuf.git", from: "2.4.1"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
   ],
   targets: [
     .executableTarget(
@@ -31,13 +32,18 @@ let package = Package(
     .target(
       name: "KilnCommands",
       dependencies: [
-        "KilnCore", "Transport", "BuildKit", "Builders",
+        "KilnCore", "Transport", "BuildKit", "Builders", "Bake",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: upcoming
     ),
     .target(name: "KilnCore", swiftSettings: upcoming),
     .target(name: "HCL", swiftSettings: upcoming),
+    .target(
+      name: "Bake",
+      dependencies: ["HCL", "KilnCore", .product(name: "Yams", package: "Yams")],
+      swiftSettings: upcoming
+    ),
     .target(
       name: "Builders",
       dependencies: ["KilnCore", "Transport", "BuildKit"],
@@ -79,6 +85,7 @@ let package = Package(
       swiftSettings: upcoming
     ),
     .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: upcoming),
+    .testTarget(name: "BakeTests", dependencies: ["Bake", "HCL", "KilnCore"], swiftSettings: upcoming),
     .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore"], swiftSettings: upcoming),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .testTarget(

@@ -1,0 +1,117 @@
+import KilnCore
+/// Target selection and resolution, as buildx's `ReadTargets`: groups expand to their targets,
+/// `inherits` chains merge parents first, overrides apply per target, and `target:` contexts
+/// pull in linked targets.
+extension Config {
+  /// A requested name; with glob characters, every matching group and target.
+  func matchNames(_ pattern: String) throws(KilnError) -> [String] {
+    guard pattern.contains(where: { "*?[]".contains($0) }) else { return [pattern] }
+    var names: [String] = []
+    for g in groups where Glob.match(pattern, g.name) == true { names.append(g.name) }
+    for t in targets where Glob.match(pattern, t.name) == true { names.append(t.name) }
+    if names.isEmpty { throw KilnError("could not find any target matching \(goQuote(pattern))") }
+    return names
+  }
+
+  /// The targets and groups a name stands for; nested groups expand, and a group reached again
+  /// (a cycle) contributes what is known of it so far.
+  func resolveGroup(_ name: String) -> (targets: [String], groups: [String]) {
+    var visited: [String: (targets: [String], groups: [String])] = [:]
+    func walk(_ name: String) -> (targets: [String], groups: [String]) {
+      if let v = visited[name] { return v }
+      guard let g = groups.first(where: { $0.name == name }) else { return ([name], []) }
+      visited[name] = ([], [])
+      var ts: [String] = []
+      var gs = [name]
+      for t in g.targets {
+        let (tt, tg) = walk(t)
+        ts += tt.isEmpty ? [t] : tt
+        gs += tg
+      }
+      visited[name] = (ts, gs)
+      return (ts, gs)
+    }
+    let (ts, gs) = walk(name)
+    return (dedupNames(ts), dedupNames(gs))
+  }
+
+  /// A target with its parents merged in, overrides applied, and buildx's defaults filled.
+  func resolveTarget(_ name: String, _ overrides: Overrides) throws(KilnError) -> Target {
+    var visited: [String: Target?] = [:]
+    guard var t = try target(name, &visited, overrides) else { throw KilnError("failed to find target \(name)") }
+    t.inherits = []
+    if t.context == nil { t.context = t.useDefaultContextBase ? rebaseContextPath(t.defaultContextBase ?? "", ".") : "." }
+    if t.dockerfile == nil || t.dockerfile == "" { t.dockerfile = "Dockerfile" }
+    return t
+  }
+
+  private func target(_ name: String, _ visited: inout [String: Target?], _ overrides: Overrides) throws(KilnError) -> Target? {
+    if let v = visited[name] { return v }
+    visited[name] = .some(nil)
+    guard let t = targets.first(where: { $0.name == name }) else { throw KilnError("failed to find target \(name)") }
+    var parents = Target(name: name)
+    for p in t.inherits {
+      if let parent = try target(p, &visited, overrides) { parents.merge(parent) }
+    }
+    var m = Target(name: name)
+    m.merge(parents)
+    m.merge(t)
+    try m.apply(overrides[name] ?? [])
+    m.normalize()
+    visited[name] = .some(m)
+    return m
+  }
+
+  /// Resolves targets named by `target:` contexts; a linked target only fills the cache.
+  func loadLinks(
+    _ name: String, _ t: inout Target, _ all: inout [String: Target], _ overrides: Overrides, visited: [String]
+  ) throws(KilnError) {
+    let visited = visited + [name]
+    for (_, v) in (t.contexts ?? [:]).sorted(by: { $0.key < $1.key }) {
+      guard let linked = v.cutPrefix("target:") else { continue }
+      if linked == name { throw KilnError("target \(linked) cannot link to itself") }
+      if visited.contains(linked) { throw KilnError("infinite loop from \(name) to \(linked)") }
+      var t2: Target
+      if let existing = all[linked] {
+        t2 = existing
+      } else {
+        t2 = try resolveTarget(linked, overrides)
+        t2.outputs = [ExportEntry(type: "cacheonly", attrs: [:], destination: "")]
+      }
+      try loadLinks(linked, &t2, &all, overrides, visited: visited)
+      all[linked] = t2
+      for e in t2.entitlements ?? [] where !(t.entitlements ?? []).contains(e) {
+        t.entitlements = (t.entitlements ?? []) + [e]
+      }
+      if let p1 = t.platforms, let p2 = t2.platforms, p1.count > 1, p2.count > 1, !p1.allSatisfy(p2.contains) {
+        throw KilnError(
+          "target \(linked) can't be used by \(name) because its platforms [\(p1.joined(separator: " "))] are not a subset of [\(p2.joined(separator: " "))]"
+        )
+      }
+    }
+  }
+}
+
+/// Go's `path.Clean`: the shortest equivalent slash-separated path.
+enum GoPath {
+  static func clean(_ path: String) -> String {
+    if path.isEmpty { return "." }
+    let rooted = path.hasPrefix("/")
+    var out: [Substring] = []
+    for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+      switch part {
+      case ".": continue
+      case "..":
+        if let last = out.last, last != ".." {
+          out.removeLast()
+        } else if !rooted {
+          out.append(part)
+        }
+      default: out.append(part)
+      }
+    }
+    let joined = out.joined(separator: "/")
+    if rooted { return "/" + joined }
+    return joined.isEmpty ? "." : joined
+  }
+}
