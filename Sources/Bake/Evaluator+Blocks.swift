@@ -134,10 +134,11 @@ extension Evaluator {
 
   /// The value that `target` or `group` evaluates to: every named instance, with the attributes
   /// resolved so far (others null), so `target.app.tags` reads what `app` declares.
-  func blockObject(_ type: String) -> Value {
+  /// `only` limits the object to those instance names (`nil`: all of them).
+  func blockObject(_ type: String, only: Set<String>? = nil) -> Value {
     var out: [String: Value] = [:]
     for (index, block) in blocks.enumerated() where block.type == type {
-      for inst in instances[index] ?? [] {
+      for inst in instances[index] ?? [] where only?.contains(inst.name) ?? true {
         var fields = (out[inst.name]?.entries) ?? [:]
         for a in Self.attributeNames(type) {
           if let v = inst.values[a] { fields[a] = v } else if fields[a] == nil { fields[a] = .null(Decode.type(of: a)) }

@@ -163,16 +163,30 @@ final class Evaluator {
     }
   }
 
-  var globalContext: EvalContext {
+  /// The variables `expr` can see. Block objects (`target`, `group`) hold only the
+  /// instances the expression names: building every instance for every expression made
+  /// evaluation quadratic in the number of targets.
+  func context(for expr: Expression) -> EvalContext {
     var v = values
-    for type in Self.blockTypes { v[type] = blockObject(type) }
+    var named: [String: Set<String>] = [:]
+    var whole: Set<String> = []
+    for t in expr.variables where Self.blockTypes.contains(t.root) {
+      if case .attribute(let name)? = t.steps.first {
+        named[t.root, default: []].insert(name)
+      } else {
+        whole.insert(t.root)
+      }
+    }
+    for type in Self.blockTypes where whole.contains(type) || named[type] != nil {
+      v[type] = blockObject(type, only: whole.contains(type) ? nil : named[type])
+    }
     return EvalContext(variables: v, functions: functions)
   }
 
   /// Evaluates `expr` after loading its dependencies.
   func evaluate(_ expr: Expression, locals: [String: Value] = [:]) throws(Diagnostics) -> Value {
     try loadDeps(expr, locals: locals)
-    var ctx = globalContext
+    var ctx = context(for: expr)
     ctx.variables.merge(locals) { _, new in new }
     let (v, d) = expr.evaluate(in: ctx)
     if d.hasErrors { throw d }
