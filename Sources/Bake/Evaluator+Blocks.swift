@@ -28,9 +28,13 @@ extension Evaluator {
 
   /// The body's attributes known to the block type's schema. buildx ignores the others, so they
   /// are only warned about (once per block, in `instances(of:)`).
-  func attributes(of block: Block) throws(Diagnostics) -> [String: Attribute] {
+  /// Cached per block: every attribute of every matrix instance asks again.
+  func attributes(of index: Int) throws(Diagnostics) -> [String: Attribute] {
+    if let cached = blockAttributes[index] { return cached }
+    let block = blocks[index]
     let (c, _, d) = block.body.partialContent(Self.schema(block.type))
     if d.hasErrors { throw d }
+    blockAttributes[index] = c.attributes
     return c.attributes
   }
 
@@ -50,7 +54,7 @@ extension Evaluator {
     let label = block.labels[0]
     let labelRange = block.labelRanges[0]
     try validateName(label, at: labelRange)
-    let attrs = try attributes(of: block)
+    let attrs = try attributes(of: index)
     warnUnknown(block)
     var contexts: [[String: Value]] = [[:]]
     if block.type == "group" {
@@ -126,7 +130,7 @@ extension Evaluator {
     }
     instances[index]?[i].resolving.insert(name)
     defer { instances[index]?[i].resolving.remove(name) }
-    guard let attr = try attributes(of: block)[name] else { return }
+    guard let attr = try attributes(of: index)[name] else { return }
     let raw = try evaluate(attr.expression, locals: inst.locals)
     let converted = try Decode.convert(raw, for: name, attr)
     instances[index]?[i].values[name] = converted
@@ -190,7 +194,7 @@ extension Evaluator {
           }
         } else {
           var t = Decode.target(inst)
-          if options.fileRelativePaths, let attrs = try? attributes(of: block) {
+          if options.fileRelativePaths, let attrs = try? attributes(of: index) {
             t.setSource(
               file: block.defRange.filename, hasContext: attrs["context"] != nil,
               contextRef: attrs["context"].flatMap { Self.contextReference($0.expression) }, hasContexts: attrs["contexts"] != nil)

@@ -65,6 +65,7 @@ final class Evaluator {
   var resolvingFunctions: Set<String> = []
   /// Per block (by index in `blocks`), its instances once matrix and name are known.
   var instances: [Int: [Instance]] = [:]
+  var blockAttributes: [Int: [String: Attribute]] = [:]
   /// Block indices by type and resolved name.
   var byName: [String: [String: [Int]]] = [:]
 
