@@ -40,7 +40,15 @@ let package = Package(
     .target(name: "HCL", swiftSettings: upcoming),
     .target(
       name: "Builders",
-      dependencies: ["KilnCore", "Transport", "BuildKit"],
+      dependencies: ["KilnCore", "Transport", "BuildKit", "DockerEngine"],
+      swiftSettings: upcoming
+    ),
+    .target(
+      name: "DockerEngine",
+      dependencies: [
+        "KilnCore", "Transport",
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
       swiftSettings: upcoming
     ),
     .target(
@@ -79,7 +87,8 @@ let package = Package(
       swiftSettings: upcoming
     ),
     .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: upcoming),
-    .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore", "DockerEngine", "Transport"], swiftSettings: upcoming),
+    .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "KilnCore", "Transport"], swiftSettings: upcoming),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .testTarget(
       name: "KilnIntegrationTests",
