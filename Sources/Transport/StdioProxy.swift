@@ -24,6 +24,9 @@ public enum StdioProxy {
       // HTTP/2 preface) would otherwise reach the pipeline's end and be dropped.
       local = try await NIOPipeBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .channelOption(.allowRemoteHalfClosure, value: true)
+        // Stdin is read only once the remote side is wired up (below), so an
+        // early end of input cannot close the stream before its held bytes are out.
+        .channelOption(.autoRead, value: false)
         .channelInitializer { channel in
           channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(toRemote) }
         }
@@ -34,8 +37,15 @@ public enum StdioProxy {
       close(output)
       throw KilnError(.io, "cannot attach stdin/stdout", underlying: error)
     }
-    try await remote.pipeline.addHandler(toLocal).get()
-    try await stream.release().get()
+    do {
+      try await remote.pipeline.addHandler(toLocal).get()
+      try await stream.release().get()
+    } catch {
+      try? await local.close()
+      throw KilnError(.connection, "\(stream.displayAddress) closed before the proxy started", underlying: error)
+    }
+    // The daemon may already have said all it had and closed; that is not an error here.
+    try? await local.setOption(.autoRead, value: true).get()
     // Done when the daemon's side closes; stdin's end only half-closes the stream.
     try? await remote.closeFuture.get()
     try? await local.close()
