@@ -123,4 +123,14 @@ struct BuilderCommandsTests {
     let last = try scene.kiln("create", "--name", "multi", "--leave", "--node", "second")
     #expect(last.status == 1)
   }
+
+  @Test func damagedInstanceFileDoesNotBreakLs() throws {
+    let scene = Scene()
+    try FileManager.default.createDirectory(atPath: scene.root + "/buildx/instances", withIntermediateDirectories: true)
+    try "{not json".write(toFile: scene.root + "/buildx/instances/broken", atomically: true, encoding: .utf8)
+    let ls = try scene.kiln("ls")
+    #expect(ls.status == 0, "\(ls.stderr)")
+    #expect(ls.stdout.contains("default*"))
+    #expect(ls.stderr.contains("Cannot load builder \(scene.root)/buildx/instances/broken: builder file \(scene.root)/buildx/instances/broken is damaged"), "\(ls.stderr)")
+  }
 }
