@@ -46,7 +46,15 @@ let package = Package(
     ),
     .target(
       name: "Builders",
-      dependencies: ["KilnCore", "Transport", "BuildKit"],
+      dependencies: ["KilnCore", "Transport", "BuildKit", "DockerEngine"],
+      swiftSettings: upcoming
+    ),
+    .target(
+      name: "DockerEngine",
+      dependencies: [
+        "KilnCore", "Transport",
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
       swiftSettings: upcoming
     ),
     .target(
@@ -86,7 +94,8 @@ let package = Package(
     ),
     .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: upcoming),
     .testTarget(name: "BakeTests", dependencies: ["Bake", "HCL", "KilnCore"], swiftSettings: upcoming),
-    .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore", "DockerEngine", "Transport"], swiftSettings: upcoming),
+    .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "KilnCore", "Transport"], swiftSettings: upcoming),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .testTarget(
       name: "KilnIntegrationTests",

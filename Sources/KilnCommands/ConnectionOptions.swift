@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuildKit
+import Builders
 import KilnCore
 import Transport
 
@@ -8,6 +9,9 @@ import Transport
 struct ConnectionOptions: ParsableArguments {
   @Option(name: .customLong("addr"), help: "BuildKit address (unix://, tcp://, docker://, docker-container://, ssh://, ...); default: $BUILDKIT_HOST, else the Docker Engine")
   var address: String?
+
+  @Option(name: .customLong("builder"), help: "Builder instance to use (default: $BUILDX_BUILDER); ignored when --addr or $BUILDKIT_HOST is set")
+  var builder: String?
 
   @Option(name: .customLong("tlscacert"), help: "CA certificate for TLS verification")
   var caCertificate: String?
@@ -29,12 +33,20 @@ struct ConnectionOptions: ParsableArguments {
     return files == TLSFiles() ? nil : files
   }
 
-  /// The dialer for the chosen BuildKit.
-  func dialer(environment: Environment) throws -> any StreamDialer {
-    if let address = address ?? environment["BUILDKIT_HOST"] {
-      return try BuildKitAddress.parse(address).dialer(environment: environment, tls: tls, original: address)
+  /// The dialer for the chosen BuildKit: `--addr`, `--builder`,
+  /// `BUILDKIT_HOST`, else the builder buildx would use (`BUILDX_BUILDER`,
+  /// the current builder, the Docker context's engine).
+  func dialer(environment: Environment) async throws -> any StreamDialer {
+    let builders = BuilderResolver(environment: environment)
+    if address == nil, let builder {
+      return try await builders.resolve(name: builder).dialer()
     }
-    return try BuildKitAddress.docker(host: nil).dialer(environment: environment, tls: tls, original: "docker://")
+    if let address = address ?? environment["BUILDKIT_HOST"] {
+      let parsed = try BuildKitAddress.parse(address)
+      if case .builder(let name) = parsed { return try await builders.dialer(forBuilderAddress: name) }
+      return try parsed.dialer(environment: environment, tls: tls, original: address)
+    }
+    return try await builders.resolve(name: nil).dialer()
   }
 
   func connectTimeout() throws -> Duration {
@@ -44,7 +56,7 @@ struct ConnectionOptions: ParsableArguments {
   /// Connects and runs `body`; every failure becomes a `KilnError` naming the address.
   func withClient<T: Sendable>(_ body: (BuildKitClient) async throws -> T) async throws -> T {
     let environment = Environment.current
-    let dialer = try dialer(environment: environment)
+    let dialer = try await dialer(environment: environment)
     return try await BuildKitClient.withConnection(to: dialer, timeout: try connectTimeout(), body)
   }
 }

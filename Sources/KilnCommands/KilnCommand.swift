@@ -8,7 +8,11 @@ public struct KilnCommand: AsyncParsableCommand {
     commandName: "kiln",
     abstract: "Build with BuildKit: a fast, compatible client for docker buildx users.",
     version: KilnVersion.current,
-    subcommands: [VersionCommand.self, DiskUsageCommand.self, BakeCommand.self, DebugCommand.self]
+    subcommands: [
+      VersionCommand.self, DiskUsageCommand.self, BakeCommand.self, DebugCommand.self,
+      CreateCommand.self, LsCommand.self, UseCommand.self, RmCommand.self, InspectCommand.self,
+      StopCommand.self, PruneCommand.self, DialStdioCommand.self,
+    ]
   )
 
   public init() {}

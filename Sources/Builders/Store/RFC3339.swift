@@ -4,15 +4,15 @@
   import Darwin
 #endif
 #if canImport(FoundationEssentials)
-  import FoundationEssentials
+  public import FoundationEssentials
 #else
-  import Foundation
+  public import Foundation
 #endif
 
 /// The timestamp format of `activity/<name>`: Go's `time.RFC3339`.
-enum RFC3339 {
+public enum RFC3339 {
   /// `2006-01-02T15:04:05Z`: UTC, whole seconds, as buildx writes it.
-  static func format(_ date: Date) -> String {
+  public static func format(_ date: Date) -> String {
     var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
     var parts = tm()
     gmtime_r(&seconds, &parts)
