@@ -30,14 +30,10 @@ public struct SocketDialer: StreamDialer {
   }
 
   public func dial(timeout: Duration) async throws -> DialedStream {
-    let stream = try await connect(timeout: timeout)
-    do {
-      try await stream.channel.pipeline.removeHandler(name: HandshakeWatcher.name).get()
-    } catch {
-      try? await stream.channel.close()
-      throw KilnError(.connection, "cannot connect to \(displayAddress)", underlying: error)
-    }
-    return stream
+    // The handshake watcher stays in the pipeline as a pass-through: removing it races a
+    // peer that rejects us right after the handshake (a TLS alert for a missing client
+    // certificate), and the alert must reach the next handshake's handler to be reported.
+    try await connect(timeout: timeout)
   }
 
   private func connect(timeout: Duration) async throws -> DialedStream {

@@ -1,3 +1,4 @@
+import KilnCore
 public import NIOCore
 
 /// Something that can open a bidirectional byte stream to a daemon.
@@ -36,8 +37,16 @@ public struct DialedStream: Sendable {
 
   /// Removes the buffering handler so that held and future bytes flow to the
   /// handlers installed after it.
+  ///
+  /// Fails with a connection error naming the address when the peer has
+  /// already closed the stream (the handler is gone with the pipeline).
   public func release() -> EventLoopFuture<Void> {
-    channel.pipeline.removeHandler(name: PendingBytesHandler.name)
+    let address = displayAddress
+    let detail = failureDetail
+    return channel.pipeline.removeHandler(name: PendingBytesHandler.name).flatMapErrorThrowing { error in
+      let reason = detail().map { ": \($0)" } ?? ""
+      throw KilnError(.connection, "\(address) closed the connection\(reason)", underlying: reason.isEmpty ? error : nil)
+    }
   }
 }
 
