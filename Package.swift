@@ -31,13 +31,16 @@ let package = Package(
     .target(
       name: "KilnCommands",
       dependencies: [
-        "KilnCore", "Transport", "BuildKit", "Builders",
+        "KilnCore", "Transport", "BuildKit", "Builders", "Progress", "Build",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: upcoming
     ),
     .target(name: "KilnCore", swiftSettings: upcoming),
     .target(name: "HCL", swiftSettings: upcoming),
+    .target(name: "BuildContext", dependencies: ["KilnCore"], swiftSettings: upcoming),
+    .target(name: "Progress", swiftSettings: upcoming),
+    .target(name: "Build", dependencies: ["KilnCore", "BuildKit", "Progress"], swiftSettings: upcoming),
     .target(
       name: "Builders",
       dependencies: ["KilnCore", "Transport", "BuildKit"],
@@ -46,7 +49,7 @@ let package = Package(
     .target(
       name: "BuildKit",
       dependencies: [
-        "KilnCore", "Transport",
+        "KilnCore", "Transport", "BuildContext", "Progress",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2TransportServices", package: "grpc-swift-nio-transport"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -80,6 +83,9 @@ let package = Package(
     ),
     .testTarget(name: "HCLTests", dependencies: ["HCL"], swiftSettings: upcoming),
     .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(name: "BuildTests", dependencies: ["Build", "BuildKit", "Progress", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(name: "ProgressTests", dependencies: ["Progress"], swiftSettings: upcoming),
+    .testTarget(name: "BuildContextTests", dependencies: ["BuildContext"], swiftSettings: upcoming),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .testTarget(
       name: "KilnIntegrationTests",

@@ -8,7 +8,7 @@ public struct KilnCommand: AsyncParsableCommand {
     commandName: "kiln",
     abstract: "Build with BuildKit: a fast, compatible client for docker buildx users.",
     version: KilnVersion.current,
-    subcommands: [VersionCommand.self, DiskUsageCommand.self, DebugCommand.self]
+    subcommands: [BuildCommand.self, VersionCommand.self, DiskUsageCommand.self, DebugCommand.self]
   )
 
   public init() {}

@@ -1,0 +1,90 @@
+public import BuildContext
+import Foundation
+import GRPCCore
+import GRPCNIOTransportCore
+public import KilnCore
+import NIOCore
+public import Transport
+
+/// A BuildKit session: the client-side services the daemon calls back during
+/// a build (health, local directories, later auth, secrets and SSH).
+///
+/// The daemon is the gRPC *client* on the session stream, Kiln the server.
+public struct BuildSession: Sendable {
+  public let id: String
+  public let name: String
+  /// Stable per context directory, so BuildKit reuses its copy of the
+  /// context and requests only files that changed.
+  public let sharedKey: String
+  /// Local directories by the names the frontend uses (`context`, `dockerfile`).
+  public var directories: [String: String]
+  public let counters = FileSyncCounters()
+
+  public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String]) {
+    self.id = id
+    self.name = name
+    self.sharedKey = sharedKey
+    self.directories = directories
+  }
+
+  /// 25 lowercase alphanumerics, like BuildKit's identity.NewID.
+  public static func randomID() -> String {
+    let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+    var generator = SystemRandomNumberGenerator()
+    return String((0..<25).map { _ in alphabet[Int(generator.next(upperBound: UInt64(alphabet.count)))] })
+  }
+
+  /// The gRPC methods served, announced to the daemon: it calls only these.
+  static let methods = [
+    "/grpc.health.v1.Health/Check",
+    "/moby.filesync.v1.FileSync/DiffCopy",
+  ]
+
+  var headers: [HTTPHeader] {
+    [
+      HTTPHeader("X-Docker-Expose-Session-Uuid", id),
+      HTTPHeader("X-Docker-Expose-Session-Name", name),
+      HTTPHeader("X-Docker-Expose-Session-Sharedkey", sharedKey),
+    ] + Self.methods.map { HTTPHeader("X-Docker-Expose-Session-Grpc-Method", $0) }
+  }
+
+  /// Serves the session over the Docker Engine's `/session` endpoint while
+  /// `body` runs; the session ends when `body` returns or throws.
+  ///
+  /// `engine` is how to reach the engine's API (the same one `/grpc` goes through).
+  public func serve<Result: Sendable>(
+    throughEngine engine: any StreamDialer,
+    timeout: Duration = .seconds(20),
+    _ body: () async throws -> Result
+  ) async throws -> Result {
+    let dialer = DockerHijackDialer(engine: engine, path: "/session", headers: headers)
+    let stream: DialedStream
+    do {
+      stream = try await dialer.dial(timeout: timeout)
+    } catch {
+      throw KilnError(.connection, "cannot open a BuildKit session through \(engine.displayAddress)", underlying: error)
+    }
+    var config = HTTP2ServerTransport.Custom<InjectedConnectionListener>.Config.defaults
+    config.rpc.maxRequestPayloadSize = 16 * 1024 * 1024
+    config.http2.maxFrameSize = 1 << 20
+    config.connection.keepalive.clientBehavior.allowWithoutCalls = true
+    config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(1)
+    let transport = HTTP2ServerTransport.Custom(listenerFactory: InjectedConnectionListener(stream: stream), config: config)
+    let services: [any RegistrableRPCService] = [
+      HealthService(),
+      FileSyncService(directories: directories, counters: counters),
+    ]
+    let server = GRPCServer(transport: transport, services: services)
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask {
+        // The daemon hanging up ends the server; the solve then reports why.
+        try? await server.serve()
+      }
+      defer {
+        server.beginGracefulShutdown()
+        stream.channel.close(promise: nil)
+      }
+      return try await body()
+    }
+  }
+}

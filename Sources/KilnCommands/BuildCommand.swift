@@ -1,0 +1,89 @@
+import ArgumentParser
+import Build
+import BuildKit
+import Foundation
+import KilnCore
+import Progress
+import Synchronization
+import Transport
+
+/// `kiln build`: `docker buildx build` through BuildKit's own API.
+struct BuildCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "build", abstract: "Start a build")
+
+  @OptionGroup var connection: ConnectionOptions
+  @OptionGroup var options: BuildOptions
+
+  @Argument(help: "Build context directory")
+  var context: String
+
+  func run() async throws {
+    let environment = Environment.current
+    let plan = try BuildPlan(flags: options.flags, contextPath: context, environment: environment)
+    let dialer = try connection.dialer(environment: environment)
+    guard let engine = dialer as? DockerHijackDialer else {
+      throw KilnError(.unsupported, "kiln build needs the Docker Engine's BuildKit for now (sessions over Control.Session, used by a standalone BuildKit, are not implemented yet)")
+    }
+    let mode = try plan.progressMode(environment: environment)
+    let timeout = try connection.connectTimeout()
+    let session = BuildSession(
+      name: plan.contextDirectory.split(separator: "/").last.map(String.init) ?? "context",
+      sharedKey: BuildPlan.sharedKey(address: dialer.displayAddress, directory: plan.contextDirectory),
+      directories: plan.localDirectories
+    )
+    let sink = ProgressSink(mode: mode, description: connection.address == nil && environment["BUILDKIT_HOST"] == nil ? "building with \"default\" instance using docker driver" : nil)
+    let ref = BuildSession.randomID()
+    let response: [String: String]
+    do {
+      response = try await BuildKitClient.withConnection(to: dialer, timeout: timeout) { client in
+        let exporterList = await client.supportsExporterList()
+        let spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports)
+        return try await session.serve(throughEngine: engine.engine, timeout: timeout) {
+          try await client.solve(spec, exporterList: exporterList) { update in sink.receive(update) }
+        }
+      }
+    } catch {
+      sink.finish(failed: true)
+      throw error
+    }
+    sink.finish(failed: false)
+    try plan.writeResults(response, ref: ref, quiet: mode == .quiet)
+    if let path = environment["KILN_DEBUG_FILESYNC_STATS"], !path.isEmpty {
+      // For tests: what the file sync sent (entries, files with content, bytes).
+      let text = "stats=\(session.counters.statsSent) files=\(session.counters.filesSent) bytes=\(session.counters.bytesSent)\n"
+      try? Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    }
+  }
+}
+
+/// Prints the status stream in the chosen `--progress` mode, on stderr as buildx does.
+final class ProgressSink: Sendable {
+  private let mode: ProgressMode
+  private let printer: Mutex<PlainPrinter>
+
+  init(mode: ProgressMode, description: String?) {
+    self.mode = mode
+    self.printer = Mutex(PlainPrinter(description: description))
+  }
+
+  func receive(_ update: StatusUpdate) {
+    switch mode {
+    case .quiet: return
+    case .rawjson: Self.write(RawJSONPrinter.line(update))
+    case .auto, .tty, .plain:
+      // Kiln has no live tty view yet: `auto` and `tty` print plain text.
+      let text = printer.withLock { $0.apply(update) }
+      if !text.isEmpty { Self.write(text) }
+    }
+  }
+
+  func finish(failed: Bool) {
+    guard failed, mode != .quiet, mode != .rawjson else { return }
+    let summary = printer.withLock { $0.errorSummary() }
+    if !summary.isEmpty { Self.write(summary) }
+  }
+
+  private static func write(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+}

@@ -1,0 +1,78 @@
+import Build
+import BuildKit
+import Progress
+import Foundation
+import KilnCore
+import Testing
+
+/// Flags → frontend attributes and exporters, as buildx computes them.
+struct BuildPlanTests {
+  static func context() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-plan-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+    return dir
+  }
+
+  @Test func defaultsUseContextDockerfileAndMobyExporter() throws {
+    let dir = try Self.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    flags.tags = ["a:1", "b"]
+    let plan = try BuildPlan(flags: flags, contextPath: ".", environment: Environment([:]), currentDirectory: dir)
+    #expect(plan.contextDirectory == dir)
+    #expect(plan.localDirectories == ["context": dir, "dockerfile": dir])
+    #expect(plan.frontendAttrs == ["filename": "Dockerfile"])
+    #expect(plan.exports.map(\.type) == ["moby"])
+    #expect(plan.exports.first?.attrs == ["name": "a:1,b"])
+  }
+
+  @Test func frontendAttributesForEveryFlag() throws {
+    let dir = try Self.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    flags.file = dir + "/sub/Build.df"
+    flags.target = "final"
+    flags.buildArgs = ["A=1", "B=x=y", "FROM_ENV", "UNSET"]
+    flags.labels = ["l1=v", "l2"]
+    flags.platforms = ["linux/amd64,linux/arm64", "linux/386"]
+    flags.noCache = true
+    flags.pull = true
+    flags.network = "host"
+    flags.addHosts = ["h1:10.0.0.1", "h2=10.0.0.2"]
+    let plan = try BuildPlan(flags: flags, contextPath: dir, environment: Environment(["FROM_ENV": "e"]), currentDirectory: "/")
+    #expect(plan.dockerfileDirectory == dir + "/sub")
+    #expect(plan.frontendAttrs == [
+      "filename": "Build.df", "target": "final",
+      "build-arg:A": "1", "build-arg:B": "x=y", "build-arg:FROM_ENV": "e",
+      "label:l1": "v", "label:l2": "",
+      "platform": "linux/amd64,linux/arm64,linux/386",
+      "no-cache": "", "image-resolve-mode": "pull", "force-network-mode": "host",
+      "add-hosts": "h1=10.0.0.1,h2=10.0.0.2",
+    ])
+  }
+
+  @Test func missingContextIsBuildxError() {
+    #expect(throws: KilnError.self) {
+      try BuildPlan(flags: BuildFlags(), contextPath: "/nonexistent-kiln", environment: Environment([:]))
+    }
+  }
+
+  @Test func progressModes() throws {
+    let dir = try Self.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    let plan = try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]))
+    #expect(try plan.progressMode(environment: Environment(["BUILDKIT_PROGRESS": "rawjson"])) == .rawjson)
+    flags.progress = "plain"
+    #expect(try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:])).progressMode(environment: Environment(["BUILDKIT_PROGRESS": "rawjson"])) == .plain)
+    flags.progress = "fancy"
+    #expect(throws: KilnError.self) { try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:])).progressMode(environment: Environment([:])) }
+  }
+
+  @Test func sharedKeyIsStablePerDirectory() {
+    let a = BuildPlan.sharedKey(address: "x", directory: "/a/ctx")
+    #expect(a == BuildPlan.sharedKey(address: "x", directory: "/a/ctx"))
+    #expect(a != BuildPlan.sharedKey(address: "x", directory: "/b/ctx"))
+    #expect(a.hasPrefix("kiln-ctx-"))
+  }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// `kiln build` against the private engine's BuildKit (v0.8) through `/session`.
+@Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"))
+struct BuildIntegrationTests {
+  static var base: String { ProcessInfo.processInfo.environment["KILN_TEST_BASE_IMAGE"] ?? "busybox:latest" }
+
+  /// A context directory holding `files` (path → content).
+  static func context(_ name: String, _ files: [String: String]) throws -> String {
+    let dir = TestDirectory.make(name)
+    for (path, content) in files {
+      let url = URL(fileURLWithPath: dir + "/" + path)
+      try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try Data(content.utf8).write(to: url)
+    }
+    return dir
+  }
+
+  static func build(_ args: [String], extra: [String: String] = [:]) throws -> KilnResult {
+    let socket = try TestEngine.socketPath()
+    return try Kiln.run(["build", "--progress=plain"] + args, environment: ["DOCKER_HOST": "unix://\(socket)"].merging(extra) { $1 }, limit: .seconds(240))
+  }
+
+  static func docker(_ args: [String]) throws -> KilnResult {
+    let socket = try TestEngine.socketPath()
+    return try ProcessRunner.run("/usr/bin/docker", ["-H", "unix://\(socket)"] + args, environment: ["PATH": "/usr/bin:/bin", "HOME": TestDirectory.home])
+  }
+
+  static func unique() -> String { UUID().uuidString.prefix(8).lowercased() }
+
+  @Test func runCopyAndTagLandsInEngine() throws {
+    let token = Self.unique()
+    let dir = try Self.context("build-run-copy", [
+      "Dockerfile": "FROM \(Self.base)\nCOPY hello.txt /hello.txt\nRUN cat /hello.txt && echo \(token) > /token\n",
+      "hello.txt": "hello from kiln\n",
+    ])
+    let tag = "kiln-test/run-copy:\(token)"
+    let result = try Self.build(["-t", tag, "--iidfile", dir + "/iid", "--metadata-file", dir + "/meta.json", dir])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("#0 building with \"default\" instance using docker driver"))
+    #expect(result.stderr.contains("[internal] load build definition from Dockerfile"))
+    #expect(result.stderr.contains("hello from kiln"))
+    #expect(result.stderr.contains(" DONE "))
+    let inspect = try Self.docker(["image", "inspect", "--format", "{{.Id}}", tag])
+    #expect(inspect.status == 0, "\(inspect.stderr)")
+    let iid = try String(contentsOfFile: dir + "/iid", encoding: .utf8)
+    #expect(iid.hasPrefix("sha256:"))
+    #expect(inspect.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == iid)
+    let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/meta.json"))) as? [String: Any]
+    #expect((meta?["buildx.build.ref"] as? String)?.hasPrefix("default/default/") == true)
+    #expect(meta?["containerimage.config.digest"] as? String == iid)
+    let run = try Self.docker(["run", "--rm", tag, "cat", "/token"])
+    #expect(run.stdout == token + "\n", "\(run.stderr)")
+    _ = try Self.docker(["image", "rm", tag])
+  }
+
+  @Test func multiStageWithBuildArgsAndTarget() throws {
+    let token = Self.unique()
+    let dir = try Self.context("build-multistage", [
+      "build.Dockerfile": """
+        FROM \(Self.base) AS builder
+        ARG MESSAGE=unset
+        RUN echo "$MESSAGE" > /out
+        FROM \(Self.base) AS final
+        COPY --from=builder /out /copied
+        FROM final AS other
+        RUN false
+        """,
+    ])
+    let tag = "kiln-test/multistage:\(token)"
+    let result = try Self.build(["-f", dir + "/build.Dockerfile", "--build-arg", "MESSAGE=\(token)", "--target", "final", "-t", tag, dir])
+    #expect(result.status == 0, "\(result.stderr)")
+    let run = try Self.docker(["run", "--rm", tag, "cat", "/copied"])
+    #expect(run.stdout == token + "\n", "\(run.stderr)")
+    _ = try Self.docker(["image", "rm", tag])
+  }
+
+  @Test func dockerignoreWithReincludesAndDoubleStar() throws {
+    let token = Self.unique()
+    let dir = try Self.context("build-ignore", [
+      "Dockerfile": "FROM \(Self.base)\nCOPY . /ctx\nRUN cd /ctx && find . -type f | sort > /list && echo \(token)\n",
+      ".dockerignore": "**/*.log\nsecret\n!secret/keep.txt\n",
+      "a.txt": "a", "logs/x.log": "x", "deep/er/y.log": "y", "deep/er/z.txt": "z",
+      "secret/hidden.txt": "h", "secret/keep.txt": "k",
+    ])
+    let tag = "kiln-test/ignore:\(token)"
+    let result = try Self.build(["-t", tag, dir])
+    #expect(result.status == 0, "\(result.stderr)")
+    let run = try Self.docker(["run", "--rm", tag, "cat", "/list"])
+    #expect(run.stdout == "./.dockerignore\n./Dockerfile\n./a.txt\n./deep/er/z.txt\n./secret/keep.txt\n", "\(run.stderr)")
+    _ = try Self.docker(["image", "rm", tag])
+  }
+
+  @Test func failingRunExitsNonZeroWithLogTail() throws {
+    let dir = try Self.context("build-fail", [
+      "Dockerfile": "FROM \(Self.base)\nRUN echo about to fail \(Self.unique()) && exit 3\n",
+    ])
+    let result = try Self.build([dir])
+    #expect(result.status == 1)
+    #expect(result.stderr.contains("about to fail"))
+    #expect(result.stderr.contains(" ERROR: "))
+    #expect(result.stderr.contains("------\n > [2/2] RUN echo about to fail"))
+    #expect(result.stderr.contains("\nERROR: failed to solve"), "\(result.stderr)")
+  }
+
+  @Test func unchangedRebuildSendsNoFileContent() throws {
+    let dir = try Self.context("build-rebuild", [
+      "Dockerfile": "FROM \(Self.base)\nCOPY . /ctx\n",
+      "one.txt": String(repeating: "1", count: 100_000), "sub/two.txt": "2",
+    ])
+    let stats = dir + "/../rebuild-stats-\(Self.unique())"
+    let first = try Self.build([dir], extra: ["KILN_DEBUG_FILESYNC_STATS": stats])
+    #expect(first.status == 0, "\(first.stderr)")
+    let firstStats = try String(contentsOfFile: stats, encoding: .utf8)
+    #expect(firstStats.contains("bytes=") && !firstStats.contains("bytes=0\n"), "\(firstStats)")
+    let second = try Self.build([dir], extra: ["KILN_DEBUG_FILESYNC_STATS": stats])
+    #expect(second.status == 0, "\(second.stderr)")
+    let secondStats = try String(contentsOfFile: stats, encoding: .utf8)
+    #expect(secondStats.contains("files=0 bytes=0"), "\(secondStats)")
+    #expect(second.stderr.contains("CACHED"))
+  }
+
+  @Test func quietPrintsOnlyImageID() throws {
+    let dir = try Self.context("build-quiet", ["Dockerfile": "FROM \(Self.base)\nLABEL kiln=\(Self.unique())\n"])
+    let socket = try TestEngine.socketPath()
+    let result = try Kiln.run(["build", "-q", dir], environment: ["DOCKER_HOST": "unix://\(socket)"], limit: .seconds(240))
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.isEmpty)
+    #expect(result.stdout.hasPrefix("sha256:"))
+  }
+}
