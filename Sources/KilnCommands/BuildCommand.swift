@@ -35,11 +35,13 @@ struct BuildCommand: AsyncParsableCommand {
     let ref = BuildSession.randomID()
     let response: [String: String]
     do {
-      response = try await BuildKitClient.withConnection(to: dialer, timeout: timeout) { client in
-        let exporterList = await client.supportsExporterList()
-        let spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports)
-        return try await session.serve(throughEngine: engine.engine, timeout: timeout) {
-          try await client.solve(spec, exporterList: exporterList) { update in sink.receive(update) }
+      response = try await sink.printing {
+        try await BuildKitClient.withConnection(to: dialer, timeout: timeout) { client in
+          let exporterList = await client.supportsExporterList()
+          let spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports)
+          return try await session.serve(throughEngine: engine.engine, timeout: timeout) {
+            try await client.solve(spec, exporterList: exporterList) { update in sink.receive(update) }
+          }
         }
       }
     } catch {
@@ -56,14 +58,17 @@ struct BuildCommand: AsyncParsableCommand {
   }
 }
 
-/// Prints the status stream in the chosen `--progress` mode, on stderr as buildx does.
+/// Prints the status stream in the chosen `--progress` mode, on stderr as
+/// buildx does. Plain text is printed in batches on a tick, as buildx's
+/// printer does, so a step that starts and ends within one tick prints once.
 final class ProgressSink: Sendable {
   private let mode: ProgressMode
-  private let printer: Mutex<PlainPrinter>
+  private let state: Mutex<(printer: PlainPrinter, pending: StatusUpdate)>
+  static let tick = Duration.milliseconds(150)
 
   init(mode: ProgressMode, description: String?) {
     self.mode = mode
-    self.printer = Mutex(PlainPrinter(description: description))
+    self.state = Mutex((PlainPrinter(description: description), StatusUpdate()))
   }
 
   func receive(_ update: StatusUpdate) {
@@ -72,14 +77,39 @@ final class ProgressSink: Sendable {
     case .rawjson: Self.write(RawJSONPrinter.line(update))
     case .auto, .tty, .plain:
       // Kiln has no live tty view yet: `auto` and `tty` print plain text.
-      let text = printer.withLock { $0.apply(update) }
-      if !text.isEmpty { Self.write(text) }
+      state.withLock { $0.pending = $0.pending.merging(update) }
+    }
+  }
+
+  /// Prints what arrived since the last tick.
+  func flush() {
+    let text = state.withLock { state -> String in
+      guard !state.pending.isEmpty else { return "" }
+      defer { state.pending = StatusUpdate() }
+      return state.printer.apply(state.pending)
+    }
+    if !text.isEmpty { Self.write(text) }
+  }
+
+  /// Runs `body` while printing on every tick; prints the rest at the end.
+  func printing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    defer { flush() }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask {
+        while !Task.isCancelled {
+          try? await Task.sleep(for: Self.tick)
+          self.flush()
+        }
+      }
+      defer { group.cancelAll() }
+      return try await body()
     }
   }
 
   func finish(failed: Bool) {
+    flush()
     guard failed, mode != .quiet, mode != .rawjson else { return }
-    let summary = printer.withLock { $0.errorSummary() }
+    let summary = state.withLock { $0.printer.errorSummary() }
     if !summary.isEmpty { Self.write(summary) }
   }
 

@@ -35,10 +35,14 @@ public struct PlainPrinter: Sendable {
     self.description = description
   }
 
-  /// Applies one update and returns the text to print for it.
+  /// Applies one update (or a batch merged with ``StatusUpdate/merging(_:)``)
+  /// and returns the text to print for it, vertex by vertex: those completed
+  /// in this update first, by completion time, then the others in order.
   public mutating func apply(_ update: StatusUpdate) -> String {
-    var out = ""
     var touched: [String] = []
+    func touch(_ digest: String) {
+      if vertexes[digest] != nil, !touched.contains(digest) { touched.append(digest) }
+    }
     for v in update.vertexes {
       var state = vertexes[v.digest] ?? VertexState()
       if vertexes[v.digest] == nil { order.append(v.digest) }
@@ -48,40 +52,53 @@ public struct PlainPrinter: Sendable {
       state.cached = v.cached
       state.error = v.error
       vertexes[v.digest] = state
-      if v.started != nil || v.cached || v.completed != nil { touched.append(v.digest) }
+      if v.started != nil || v.cached || v.completed != nil { touch(v.digest) }
     }
+    // Only the latest state of each status line counts within one update.
+    var latest: [String: StatusUpdate.Status] = [:]
+    var statusOrder: [String] = []
     for s in update.statuses where vertexes[s.vertex] != nil {
-      if s.completed == nil, let last = lastStatus[s.id], let ts = s.timestamp, ts.timeIntervalSince(last) < 0.15 { continue }
-      if let ts = s.timestamp { lastStatus[s.id] = ts }
-      out += header(s.vertex)
-      var bytes = ""
-      if s.total != 0 {
-        bytes = " \(Self.bytes(s.current)) / \(Self.bytes(s.total))"
-      } else if s.current != 0 {
-        bytes = " \(Self.bytes(s.current))"
-      }
-      var time = ""
-      if let started = s.started, let end = s.completed ?? s.timestamp {
-        let diff = end.timeIntervalSince(started)
-        if diff > 0.01 { time = " " + Self.seconds(diff, digits: 1) + "s" }
-      }
-      if s.completed != nil { time += " done" }
-      out += "#\(index(s.vertex)) \(s.id)\(bytes)\(time)\n"
+      if latest[s.id] == nil { statusOrder.append(s.id) }
+      latest[s.id] = s
+      touch(s.vertex)
     }
-    for w in update.warnings where vertexes[w.vertex] != nil {
-      out += header(w.vertex)
-      out += "#\(index(w.vertex)) WARN: \(w.short)\n"
-    }
-    for log in update.logs where vertexes[log.vertex] != nil {
-      out += header(log.vertex)
-      out += logText(log)
-    }
-    for digest in touched {
-      guard let state = vertexes[digest], !state.printedDone else { continue }
+    for w in update.warnings { touch(w.vertex) }
+    for l in update.logs { touch(l.vertex) }
+    let done = touched.filter { vertexes[$0].map { ($0.completed != nil || $0.cached) && !$0.printedDone } ?? false }
+      .sorted { (vertexes[$0]?.completed ?? .distantPast) < (vertexes[$1]?.completed ?? .distantPast) }
+    let open = touched.filter { !done.contains($0) }
+    var out = ""
+    for digest in done + open {
+      guard vertexes[digest]?.printedDone == false else { continue }
       out += header(digest)
-      if state.completed != nil || state.cached { out += close(digest) }
+      let index = vertexes[digest]?.index ?? 0
+      for id in statusOrder {
+        guard let s = latest[id], s.vertex == digest else { continue }
+        if s.completed == nil, let last = lastStatus[s.id], let ts = s.timestamp, ts.timeIntervalSince(last) < 0.15 { continue }
+        if let ts = s.timestamp { lastStatus[s.id] = ts }
+        out += "#\(index) \(s.id)\(Self.statusSuffix(s))\n"
+      }
+      for w in update.warnings where w.vertex == digest { out += "#\(index) WARN: \(w.short)\n" }
+      for log in update.logs where log.vertex == digest { out += logText(log) }
+      if done.contains(digest) { out += close(digest) }
     }
     return out
+  }
+
+  static func statusSuffix(_ s: StatusUpdate.Status) -> String {
+    var size = ""
+    if s.total != 0 {
+      size = " \(bytes(s.current)) / \(bytes(s.total))"
+    } else if s.current != 0 {
+      size = " \(bytes(s.current))"
+    }
+    var time = ""
+    if let started = s.started, let end = s.completed ?? s.timestamp {
+      let diff = end.timeIntervalSince(started)
+      if diff > 0.01 { time = " " + seconds(diff, digits: 1) + "s" }
+    }
+    if s.completed != nil { time += " done" }
+    return size + time
   }
 
   /// buildx's summary after a failed build: the failing step and its last output lines.

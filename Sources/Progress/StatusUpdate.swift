@@ -81,6 +81,21 @@ public struct StatusUpdate: Sendable, Equatable {
   }
 }
 
+extension StatusUpdate {
+  /// This update followed by `next`, for printing a batch at once as buildx
+  /// does on each tick.
+  public func merging(_ next: StatusUpdate) -> StatusUpdate {
+    StatusUpdate(
+      vertexes: vertexes + next.vertexes,
+      statuses: statuses + next.statuses,
+      logs: logs + next.logs,
+      warnings: warnings + next.warnings
+    )
+  }
+
+  public var isEmpty: Bool { vertexes.isEmpty && statuses.isEmpty && logs.isEmpty && warnings.isEmpty }
+}
+
 /// `--progress` modes, as buildx names them.
 public enum ProgressMode: String, Sendable, CaseIterable {
   case auto, tty, plain, rawjson, quiet
