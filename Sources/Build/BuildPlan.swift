@@ -20,6 +20,7 @@ public struct BuildFlags: Sendable {
   public var addHosts: [String] = []
   public var metadataFile: String?
   public var imageIDFile: String?
+  public var outputs: [String] = []
   public init() {}
 }
 
@@ -32,6 +33,8 @@ public struct BuildPlan: Sendable {
   public let dockerfileName: String
   public var frontendAttrs: [String: String] = [:]
   public var exports: [ExportSpec] = []
+  /// Where a `local` or `tar` output lands on this machine.
+  public var outputTarget: OutputTarget?
 
   public var localDirectories: [String: String] {
     ["context": contextDirectory, "dockerfile": dockerfileDirectory]
@@ -59,7 +62,52 @@ public struct BuildPlan: Sendable {
       dockerfileName = "Dockerfile"
     }
     frontendAttrs = try Self.frontendAttributes(flags, dockerfileName: dockerfileName, environment: environment)
-    exports = [Self.engineExport(flags)]
+    (exports, outputTarget) = try Self.outputs(flags, currentDirectory: currentDirectory)
+  }
+
+  /// `--output`/`-o` as buildx parses it (CSV `type=...,dest=...`; a bare
+  /// path means `type=local,dest=PATH`; `-` means a tar on stdout); with no
+  /// output the image goes to the engine's store.
+  static func outputs(_ flags: BuildFlags, currentDirectory: String) throws -> ([ExportSpec], OutputTarget?) {
+    guard !flags.outputs.isEmpty else { return ([engineExport(flags)], nil) }
+    guard flags.outputs.count == 1 else {
+      throw KilnError(.unsupported, "multiple outputs need a BuildKit with several exporters; the engine's takes one")
+    }
+    let text = flags.outputs[0]
+    var fields: [String: String] = [:]
+    if text == "-" {
+      fields = ["type": "tar", "dest": "-"]
+    } else if !text.contains("=") {
+      fields = ["type": "local", "dest": text]
+    } else {
+      for field in text.split(separator: ",") {
+        let pair = field.split(separator: "=", maxSplits: 1)
+        guard pair.count == 2 else { throw KilnError(.invalidArgument, "invalid value \"\(field)\" in --output \(text)") }
+        fields[pair[0].trimmingCharacters(in: .whitespaces).lowercased()] = String(pair[1])
+      }
+    }
+    let type = fields.removeValue(forKey: "type") ?? ""
+    let dest = fields.removeValue(forKey: "dest")
+    switch type {
+    case "local":
+      guard let dest, dest != "-" else { throw KilnError(.invalidArgument, "dest is required for local output") }
+      return ([ExportSpec(type: "local", attrs: fields)], .directory(absolute(dest, from: currentDirectory)))
+    case "tar":
+      guard let dest else { throw KilnError(.invalidArgument, "dest is required for tar output") }
+      return ([ExportSpec(type: "tar", attrs: fields)], .file(dest == "-" ? nil : absolute(dest, from: currentDirectory)))
+    case "image", "docker", "moby":
+      if dest != nil { throw KilnError(.unsupported, "--output type=\(type) with dest is not supported on the Docker Engine yet") }
+      var export = engineExport(flags)
+      for (key, value) in fields where key != "name" { export.attrs[key] = value }
+      if let name = fields["name"] { export.attrs["name"] = name }
+      return ([export], nil)
+    case "cacheonly":
+      return ([], nil)
+    case "":
+      throw KilnError(.invalidArgument, "type is required for output")
+    default:
+      throw KilnError(.unsupported, "output type \(type) is not supported yet")
+    }
   }
 
   static func absolute(_ path: String, from directory: String) -> String {

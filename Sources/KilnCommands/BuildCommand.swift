@@ -29,7 +29,8 @@ struct BuildCommand: AsyncParsableCommand {
     let session = BuildSession(
       name: plan.contextDirectory.split(separator: "/").last.map(String.init) ?? "context",
       sharedKey: BuildPlan.sharedKey(address: dialer.displayAddress, directory: plan.contextDirectory),
-      directories: plan.localDirectories
+      directories: plan.localDirectories,
+      output: plan.outputTarget
     )
     let sink = ProgressSink(mode: mode, description: connection.address == nil && environment["BUILDKIT_HOST"] == nil ? "building with \"default\" instance using docker driver" : nil)
     let ref = BuildSession.randomID()

@@ -42,6 +42,9 @@ struct BuildOptions: ParsableArguments {
   @Option(name: .customLong("add-host"), help: "Add a custom host-to-IP mapping (format: \"host:ip\")")
   var addHosts: [String] = []
 
+  @Option(name: [.short, .customLong("output")], help: "Output destination (format: \"type=local,dest=path\")")
+  var outputs: [String] = []
+
   @Option(name: .customLong("metadata-file"), help: "Write build result metadata to a file")
   var metadataFile: String?
 
@@ -65,6 +68,7 @@ struct BuildOptions: ParsableArguments {
     f.addHosts = addHosts
     f.metadataFile = metadataFile
     f.imageIDFile = imageIDFile
+    f.outputs = outputs
     return f
   }
 }

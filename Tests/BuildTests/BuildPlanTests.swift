@@ -76,3 +76,26 @@ struct BuildPlanTests {
     #expect(a.hasPrefix("kiln-ctx-"))
   }
 }
+
+/// `--output` as buildx parses it.
+struct BuildOutputTests {
+  @Test func localTarAndImageOutputs() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func plan(_ output: String) throws -> BuildPlan {
+      var flags = BuildFlags()
+      flags.outputs = [output]
+      flags.tags = ["t"]
+      return try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), currentDirectory: "/work")
+    }
+    #expect(try plan("out").outputTarget == .directory("/work/out"))
+    #expect(try plan("out").exports == [ExportSpec(type: "local")])
+    #expect(try plan("type=local,dest=/x").outputTarget == .directory("/x"))
+    #expect(try plan("type=tar,dest=img.tar").outputTarget == .file("/work/img.tar"))
+    #expect(try plan("-").outputTarget == .file(nil))
+    #expect(try plan("type=image").exports == [ExportSpec(type: "moby", attrs: ["name": "t"])])
+    #expect(try plan("type=cacheonly").exports.isEmpty)
+    #expect(throws: KilnError.self) { try plan("type=local") }
+    #expect(throws: KilnError.self) { try plan("type=bogus,dest=x") }
+  }
+}

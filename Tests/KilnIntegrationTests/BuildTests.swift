@@ -131,3 +131,33 @@ struct BuildIntegrationTests {
     #expect(result.stdout.hasPrefix("sha256:"))
   }
 }
+
+/// `--output type=local` and `type=tar` through the session's FileSend.
+@Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"))
+struct BuildOutputIntegrationTests {
+  static let dockerfile = "FROM scratch\nCOPY . /\n"
+
+  @Test func localOutputWritesTheTree() throws {
+    let token = BuildIntegrationTests.unique()
+    let dir = try BuildIntegrationTests.context("build-out-local", [
+      "Dockerfile": Self.dockerfile, "a.txt": token, "sub/b.txt": String(repeating: "b", count: 200_000),
+    ])
+    try FileManager.default.createSymbolicLink(atPath: dir + "/link", withDestinationPath: "a.txt")
+    let out = dir + "-out"
+    let result = try BuildIntegrationTests.build(["-o", "type=local,dest=\(out)", dir])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try String(contentsOfFile: out + "/a.txt", encoding: .utf8) == token)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: out + "/sub/b.txt")).count == 200_000)
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/link") == "a.txt")
+  }
+
+  @Test func tarOutputToFile() throws {
+    let token = BuildIntegrationTests.unique()
+    let dir = try BuildIntegrationTests.context("build-out-tar", ["Dockerfile": Self.dockerfile, "t.txt": token])
+    let tar = dir + "-out.tar"
+    let result = try BuildIntegrationTests.build(["--output", "type=tar,dest=\(tar)", dir])
+    #expect(result.status == 0, "\(result.stderr)")
+    let list = try ProcessRunner.run("/bin/tar", ["-tf", tar])
+    #expect(list.stdout.split(separator: "\n").contains("t.txt"), "\(list.stdout)")
+  }
+}

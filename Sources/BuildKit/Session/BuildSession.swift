@@ -18,13 +18,16 @@ public struct BuildSession: Sendable {
   public let sharedKey: String
   /// Local directories by the names the frontend uses (`context`, `dockerfile`).
   public var directories: [String: String]
+  /// Where an exporter that sends its result to the client (`local`, `tar`) writes.
+  public var output: OutputTarget?
   public let counters = FileSyncCounters()
 
-  public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String]) {
+  public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String], output: OutputTarget? = nil) {
     self.id = id
     self.name = name
     self.sharedKey = sharedKey
     self.directories = directories
+    self.output = output
   }
 
   /// 25 lowercase alphanumerics, like BuildKit's identity.NewID.
@@ -35,17 +38,18 @@ public struct BuildSession: Sendable {
   }
 
   /// The gRPC methods served, announced to the daemon: it calls only these.
-  static let methods = [
-    "/grpc.health.v1.Health/Check",
-    "/moby.filesync.v1.FileSync/DiffCopy",
-  ]
+  var methods: [String] {
+    var methods = ["/grpc.health.v1.Health/Check", "/moby.filesync.v1.FileSync/DiffCopy"]
+    if output != nil { methods.append("/moby.filesync.v1.FileSend/DiffCopy") }
+    return methods
+  }
 
   var headers: [HTTPHeader] {
     [
       HTTPHeader("X-Docker-Expose-Session-Uuid", id),
       HTTPHeader("X-Docker-Expose-Session-Name", name),
       HTTPHeader("X-Docker-Expose-Session-Sharedkey", sharedKey),
-    ] + Self.methods.map { HTTPHeader("X-Docker-Expose-Session-Grpc-Method", $0) }
+    ] + methods.map { HTTPHeader("X-Docker-Expose-Session-Grpc-Method", $0) }
   }
 
   /// Serves the session over the Docker Engine's `/session` endpoint while
@@ -70,10 +74,11 @@ public struct BuildSession: Sendable {
     config.connection.keepalive.clientBehavior.allowWithoutCalls = true
     config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(1)
     let transport = HTTP2ServerTransport.Custom(listenerFactory: InjectedConnectionListener(stream: stream), config: config)
-    let services: [any RegistrableRPCService] = [
+    var services: [any RegistrableRPCService] = [
       HealthService(),
       FileSyncService(directories: directories, counters: counters),
     ]
+    if let output { services.append(FileSendService(target: output)) }
     let server = GRPCServer(transport: transport, services: services)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
