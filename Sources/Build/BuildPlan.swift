@@ -21,6 +21,7 @@ public struct BuildFlags: Sendable {
   public var metadataFile: String?
   public var imageIDFile: String?
   public var outputs: [String] = []
+  public var secrets: [String] = []
   public init() {}
 }
 
@@ -35,6 +36,7 @@ public struct BuildPlan: Sendable {
   public var exports: [ExportSpec] = []
   /// Where a `local` or `tar` output lands on this machine.
   public var outputTarget: OutputTarget?
+  public var secrets: [SecretSource] = []
 
   public var localDirectories: [String: String] {
     ["context": contextDirectory, "dockerfile": dockerfileDirectory]
@@ -63,6 +65,11 @@ public struct BuildPlan: Sendable {
     }
     frontendAttrs = try Self.frontendAttributes(flags, dockerfileName: dockerfileName, environment: environment)
     (exports, outputTarget) = try Self.outputs(flags, currentDirectory: currentDirectory)
+    secrets = try flags.secrets.map { text in
+      var secret = try SecretSource.parse(text)
+      if case .file(let path) = secret.origin { secret.origin = .file(Self.absolute(path, from: currentDirectory)) }
+      return secret
+    }
   }
 
   /// `--output`/`-o` as buildx parses it (CSV `type=...,dest=...`; a bare

@@ -26,12 +26,15 @@ struct BuildCommand: AsyncParsableCommand {
     }
     let mode = try plan.progressMode(environment: environment)
     let timeout = try connection.connectTimeout()
-    let session = BuildSession(
+    var configured = BuildSession(
       name: plan.contextDirectory.split(separator: "/").last.map(String.init) ?? "context",
       sharedKey: BuildPlan.sharedKey(address: dialer.displayAddress, directory: plan.contextDirectory),
       directories: plan.localDirectories,
       output: plan.outputTarget
     )
+    configured.secrets = plan.secrets
+    configured.environment = environment.values
+    let session = configured
     let sink = ProgressSink(mode: mode, description: connection.address == nil && environment["BUILDKIT_HOST"] == nil ? "building with \"default\" instance using docker driver" : nil)
     let ref = BuildSession.randomID()
     let response: [String: String]

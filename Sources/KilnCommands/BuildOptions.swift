@@ -45,6 +45,9 @@ struct BuildOptions: ParsableArguments {
   @Option(name: [.short, .customLong("output")], help: "Output destination (format: \"type=local,dest=path\")")
   var outputs: [String] = []
 
+  @Option(name: .customLong("secret"), help: "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")")
+  var secrets: [String] = []
+
   @Option(name: .customLong("metadata-file"), help: "Write build result metadata to a file")
   var metadataFile: String?
 
@@ -69,6 +72,7 @@ struct BuildOptions: ParsableArguments {
     f.metadataFile = metadataFile
     f.imageIDFile = imageIDFile
     f.outputs = outputs
+    f.secrets = secrets
     return f
   }
 }

@@ -99,3 +99,22 @@ struct BuildOutputTests {
     #expect(throws: KilnError.self) { try plan("type=bogus,dest=x") }
   }
 }
+
+/// `--secret` as buildx parses it.
+struct SecretSpecTests {
+  @Test(arguments: [
+    ("id=a,src=/f", SecretSource(id: "a", origin: .file("/f"))),
+    ("id=a,source=/f,type=file", SecretSource(id: "a", origin: .file("/f"))),
+    ("id=a,env=VAR", SecretSource(id: "a", origin: .environment("VAR"))),
+    ("type=env,id=TOKEN", SecretSource(id: "TOKEN", origin: .environment("TOKEN"))),
+    ("id=TOKEN", SecretSource(id: "TOKEN", origin: .environment("TOKEN"))),
+  ])
+  func parses(_ text: String, _ expected: SecretSource) throws {
+    #expect(try SecretSource.parse(text) == expected)
+  }
+
+  @Test(arguments: ["src=/f", "id=a,type=ssh", "id"])
+  func rejects(_ text: String) {
+    #expect(throws: KilnError.self) { try SecretSource.parse(text) }
+  }
+}

@@ -161,3 +161,28 @@ struct BuildOutputIntegrationTests {
     #expect(list.stdout.split(separator: "\n").contains("t.txt"), "\(list.stdout)")
   }
 }
+
+/// `--secret` from a file and from the environment, mounted with `RUN --mount=type=secret`.
+@Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"))
+struct BuildSecretIntegrationTests {
+  @Test func secretsFromFileAndEnvironment() throws {
+    let token = BuildIntegrationTests.unique()
+    let dir = try BuildIntegrationTests.context("build-secret", [
+      "Dockerfile": """
+        FROM \(BuildIntegrationTests.base)
+        RUN --mount=type=secret,id=filesecret --mount=type=secret,id=envsecret cat /run/secrets/filesecret /run/secrets/envsecret > /seen && echo \(token)
+        """,
+    ])
+    let secretFile = dir + "-secret.txt"
+    try Data("from-file;".utf8).write(to: URL(fileURLWithPath: secretFile))
+    let tag = "kiln-test/secret:\(token)"
+    let result = try BuildIntegrationTests.build(
+      ["--secret", "id=filesecret,src=\(secretFile)", "--secret", "id=envsecret,env=KILN_TEST_SECRET", "-t", tag, dir],
+      extra: ["KILN_TEST_SECRET": "from-env"]
+    )
+    #expect(result.status == 0, "\(result.stderr)")
+    let run = try BuildIntegrationTests.docker(["run", "--rm", tag, "cat", "/seen"])
+    #expect(run.stdout == "from-file;from-env", "\(run.stderr)")
+    _ = try BuildIntegrationTests.docker(["image", "rm", tag])
+  }
+}

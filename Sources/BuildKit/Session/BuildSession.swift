@@ -20,6 +20,9 @@ public struct BuildSession: Sendable {
   public var directories: [String: String]
   /// Where an exporter that sends its result to the client (`local`, `tar`) writes.
   public var output: OutputTarget?
+  /// `--secret` values by id, and the environment `env=` secrets come from.
+  public var secrets: [SecretSource] = []
+  public var environment: [String: String] = [:]
   public let counters = FileSyncCounters()
 
   public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String], output: OutputTarget? = nil) {
@@ -41,6 +44,7 @@ public struct BuildSession: Sendable {
   var methods: [String] {
     var methods = ["/grpc.health.v1.Health/Check", "/moby.filesync.v1.FileSync/DiffCopy"]
     if output != nil { methods.append("/moby.filesync.v1.FileSend/DiffCopy") }
+    if !secrets.isEmpty { methods.append("/moby.buildkit.secrets.v1.Secrets/GetSecret") }
     return methods
   }
 
@@ -79,6 +83,10 @@ public struct BuildSession: Sendable {
       FileSyncService(directories: directories, counters: counters),
     ]
     if let output { services.append(FileSendService(target: output)) }
+    if !secrets.isEmpty {
+      let byID = Dictionary(secrets.map { ($0.id, $0.origin) }) { _, last in last }
+      services.append(SecretsService(secrets: byID, environment: environment))
+    }
     let server = GRPCServer(transport: transport, services: services)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
