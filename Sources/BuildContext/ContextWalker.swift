@@ -62,10 +62,12 @@ public enum GoFileMode {
 public struct ContextFilter: Sendable {
   public var includes: PatternMatcher?
   public var excludes: PatternMatcher
+  /// Follow paths name the only entries the daemon wants (BuildKit v0.8
+  /// loads the Dockerfile and `.dockerignore` this way, without include
+  /// patterns), so they restrict the walk like include patterns do.
   public init(includePatterns: [String] = [], excludePatterns: [String] = [], followPaths: [String] = []) {
-    // Follow paths name entries the daemon needs (a Dockerfile): treat them as includes.
-    let include = includePatterns.isEmpty ? [] : includePatterns + followPaths
-    includes = include.isEmpty ? nil : PatternMatcher(include)
+    let include = includePatterns + followPaths
+    includes = include.isEmpty ? nil : PatternMatcher(include.map { PatternMatcher.escaped($0, keepGlobs: includePatterns.contains($0)) })
     excludes = PatternMatcher(excludePatterns)
   }
 }

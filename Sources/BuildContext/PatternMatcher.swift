@@ -36,6 +36,17 @@ public struct PatternMatcher: Sendable {
     self.rules = rules
   }
 
+  /// `path` as a pattern matching only itself (follow paths are literal).
+  public static func escaped(_ path: String, keepGlobs: Bool) -> String {
+    if keepGlobs { return path }
+    var out = ""
+    for c in path {
+      if "*?[\\".contains(c) { out.append("\\") }
+      out.append(c)
+    }
+    return out
+  }
+
   /// Whether `path` (relative, `/`-separated, clean) is matched by the rules.
   public func matches(_ path: String) -> Bool {
     let bytes = Array(path.utf8)

@@ -74,3 +74,13 @@ struct ContextWalkerTests {
     #expect(count == 4)
   }
 }
+
+/// BuildKit v0.8 loads the Dockerfile with follow paths only.
+struct FollowPathTests {
+  @Test func followPathsAloneRestrictTheWalk() async throws {
+    let root = try ContextWalkerTests.makeContext(["Dockerfile": "", "big/a": "", "b[1]": "", "other": ""])
+    defer { try? FileManager.default.removeItem(atPath: root) }
+    let paths = try await ContextWalkerTests.paths(root, ContextFilter(followPaths: ["Dockerfile", "Dockerfile.dockerignore", "b[1]"]))
+    #expect(paths == ["Dockerfile", "b[1]"])
+  }
+}

@@ -34,7 +34,7 @@ struct FileSyncService: Moby_Filesync_V1_FileSync.ServiceProtocol {
     let filter = ContextFilter(
       includePatterns: options["include-patterns"] ?? [],
       excludePatterns: options["exclude-patterns"] ?? [],
-      followPaths: options["followpaths"] ?? []
+      followPaths: Self.withLinkTargets(options["followpaths"] ?? [], root: root)
     )
     let sender = DiffCopySender(walker: ContextWalker(root: root, filter: filter), counters: counters)
     return StreamingServerResponse { writer in
@@ -48,6 +48,19 @@ struct FileSyncService: Moby_Filesync_V1_FileSync.ServiceProtocol {
     context: ServerContext
   ) async throws -> StreamingServerResponse<Fsutil_Types_Packet> {
     throw RPCError(code: .unimplemented, message: "tar streams are not served")
+  }
+
+  /// Follow paths plus, for those that are symlinks inside the context, the
+  /// paths they point to, so a linked Dockerfile arrives with its target.
+  static func withLinkTargets(_ paths: [String], root: String) -> [String] {
+    var out = paths
+    for path in paths {
+      guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/" + path) else { continue }
+      let base = (path as NSString).deletingLastPathComponent
+      let joined = target.hasPrefix("/") ? nil : PathText.clean(base.isEmpty ? target : base + "/" + target)
+      if let joined, !joined.hasPrefix("..") { out.append(joined) }
+    }
+    return out
   }
 
   /// Metadata values, URL-unescaped where the daemon marked a key `<key>-encoded`.
