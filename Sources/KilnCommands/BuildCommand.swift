@@ -39,12 +39,14 @@ struct BuildCommand: AsyncParsableCommand {
     let ref = BuildSession.randomID()
     let response: [String: String]
     do {
-      response = try await sink.printing {
-        try await BuildKitClient.withConnection(to: dialer, timeout: timeout) { client in
-          let exporterList = await client.supportsExporterList()
-          let spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports)
-          return try await session.serve(throughEngine: engine.engine, timeout: timeout) {
-            try await client.solve(spec, exporterList: exporterList) { update in sink.receive(update) }
+      response = try await InterruptCancellation.run {
+        try await sink.printing {
+          try await BuildKitClient.withConnection(to: dialer, timeout: timeout) { client in
+            let exporterList = await client.supportsExporterList()
+            let spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports)
+            return try await session.serve(throughEngine: engine.engine, timeout: timeout) {
+              try await client.solve(spec, exporterList: exporterList) { update in sink.receive(update) }
+            }
           }
         }
       }

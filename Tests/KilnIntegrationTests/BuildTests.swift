@@ -186,3 +186,69 @@ struct BuildSecretIntegrationTests {
     _ = try BuildIntegrationTests.docker(["image", "rm", tag])
   }
 }
+
+/// Ctrl-C cancels the solve and Kiln exits promptly with an error.
+@Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"))
+struct BuildCancellationIntegrationTests {
+  @Test func interruptCancelsPromptly() throws {
+    let dir = try BuildIntegrationTests.context("build-cancel", [
+      "Dockerfile": "FROM \(BuildIntegrationTests.base)\nRUN echo started-\(BuildIntegrationTests.unique()) && sleep 120\n",
+    ])
+    let socket = try TestEngine.socketPath()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Kiln.binary)
+    process.arguments = ["build", "--progress=plain", dir]
+    process.environment = Kiln.baseEnvironment.merging(["DOCKER_HOST": "unix://\(socket)"]) { $1 }
+    // stderr goes to a file, polled to see when the RUN step has started.
+    let log = dir + "-stderr.log"
+    FileManager.default.createFile(atPath: log, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+    defer { try? handle.close() }
+    process.standardError = handle
+    process.standardOutput = FileHandle.nullDevice
+    let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+    try process.run()
+    // Wait until the RUN step is running, then interrupt.
+    let started = ContinuousClock.now
+    while process.isRunning, ContinuousClock.now - started < .seconds(60), !output().contains("started-") { usleep(50_000) }
+    kill(process.processIdentifier, SIGINT)
+    let interrupted = ContinuousClock.now
+    while process.isRunning, ContinuousClock.now - interrupted < .seconds(15) { usleep(50_000) }
+    let prompt = !process.isRunning
+    if process.isRunning { process.terminate() }
+    process.waitUntilExit()
+    let text = output()
+    #expect(prompt, "kiln did not exit within 15s of SIGINT: \(text)")
+    #expect(process.terminationStatus == 1)
+    #expect(text.contains("ERROR: build canceled"), "\(text)")
+  }
+}
+
+/// A context of 10,000 files arrives whole, and a rebuild after changing one file sends only that file.
+@Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"))
+struct BuildLargeContextIntegrationTests {
+  @Test func tenThousandFiles() throws {
+    let dir = TestDirectory.make("build-10k")
+    for d in 0..<100 {
+      let sub = dir + "/d\(d)"
+      try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
+      for f in 0..<100 { try Data("\(d)-\(f)\n".utf8).write(to: URL(fileURLWithPath: sub + "/f\(f)")) }
+    }
+    let token = BuildIntegrationTests.unique()
+    try Data("FROM \(BuildIntegrationTests.base)\nCOPY . /ctx\nRUN find /ctx -type f | wc -l > /count && echo \(token)\n".utf8)
+      .write(to: URL(fileURLWithPath: dir + "/Dockerfile"))
+    let stats = dir + "-stats"
+    let tag = "kiln-test/large:\(token)"
+    let first = try BuildIntegrationTests.build(["-t", tag, dir], extra: ["KILN_DEBUG_FILESYNC_STATS": stats])
+    #expect(first.status == 0, "\(first.stderr)")
+    // The context (10,000 files and the Dockerfile), plus the Dockerfile on its own.
+    #expect(try String(contentsOfFile: stats, encoding: .utf8).contains("files=10002 "))
+    let run = try BuildIntegrationTests.docker(["run", "--rm", tag, "cat", "/count"])
+    #expect(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "10001", "\(run.stderr)")
+    try Data("changed\n".utf8).write(to: URL(fileURLWithPath: dir + "/d7/f7"))
+    let second = try BuildIntegrationTests.build(["-t", tag, dir], extra: ["KILN_DEBUG_FILESYNC_STATS": stats])
+    #expect(second.status == 0, "\(second.stderr)")
+    #expect(try String(contentsOfFile: stats, encoding: .utf8).contains("files=1 bytes=8\n"))
+    _ = try BuildIntegrationTests.docker(["image", "rm", tag])
+  }
+}
