@@ -42,7 +42,10 @@ public struct BuildPlan: Sendable {
     ["context": contextDirectory, "dockerfile": dockerfileDirectory]
   }
 
-  public init(flags: BuildFlags, contextPath: String, environment: Environment, currentDirectory: String = FileManager.default.currentDirectoryPath) throws {
+  /// `onEngine`: the BuildKit is the Docker Engine's, whose `moby` exporter
+  /// stores images; a standalone BuildKit keeps results only in its cache
+  /// unless an output is given.
+  public init(flags: BuildFlags, contextPath: String, environment: Environment, currentDirectory: String = FileManager.default.currentDirectoryPath, onEngine: Bool = true) throws {
     self.flags = flags
     if contextPath == "-" || contextPath.contains("://") || contextPath.hasPrefix("git@") {
       throw KilnError(.unsupported, "only a local directory can be the build context for now: \(contextPath)")
@@ -64,7 +67,7 @@ public struct BuildPlan: Sendable {
       dockerfileName = "Dockerfile"
     }
     frontendAttrs = try Self.frontendAttributes(flags, dockerfileName: dockerfileName, environment: environment)
-    (exports, outputTarget) = try Self.outputs(flags, currentDirectory: currentDirectory)
+    (exports, outputTarget) = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
     secrets = try flags.secrets.map { text in
       var secret = try SecretSource.parse(text)
       if case .file(let path) = secret.origin { secret.origin = .file(Self.absolute(path, from: currentDirectory)) }
@@ -75,8 +78,11 @@ public struct BuildPlan: Sendable {
   /// `--output`/`-o` as buildx parses it (CSV `type=...,dest=...`; a bare
   /// path means `type=local,dest=PATH`; `-` means a tar on stdout); with no
   /// output the image goes to the engine's store.
-  static func outputs(_ flags: BuildFlags, currentDirectory: String) throws -> ([ExportSpec], OutputTarget?) {
-    guard !flags.outputs.isEmpty else { return ([engineExport(flags)], nil) }
+  static func outputs(_ flags: BuildFlags, currentDirectory: String, onEngine: Bool = true) throws -> ([ExportSpec], OutputTarget?) {
+    if !onEngine, flags.load {
+      throw KilnError(.unsupported, "--load into the Docker Engine from another BuildKit is not implemented yet")
+    }
+    guard !flags.outputs.isEmpty else { return (onEngine ? [engineExport(flags)] : [], nil) }
     guard flags.outputs.count == 1 else {
       throw KilnError(.unsupported, "multiple outputs need a BuildKit with several exporters; the engine's takes one")
     }
@@ -102,6 +108,10 @@ public struct BuildPlan: Sendable {
     case "tar":
       guard let dest else { throw KilnError(.invalidArgument, "dest is required for tar output") }
       return ([ExportSpec(type: "tar", attrs: fields)], .file(dest == "-" ? nil : absolute(dest, from: currentDirectory)))
+    case "image" where !onEngine:
+      var attrs = fields
+      if attrs["name"] == nil, !flags.tags.isEmpty { attrs["name"] = flags.tags.joined(separator: ",") }
+      return ([ExportSpec(type: "image", attrs: attrs)], nil)
     case "image", "docker", "moby":
       if dest != nil { throw KilnError(.unsupported, "--output type=\(type) with dest is not supported on the Docker Engine yet") }
       var export = engineExport(flags)

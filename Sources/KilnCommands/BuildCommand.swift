@@ -19,11 +19,11 @@ struct BuildCommand: AsyncParsableCommand {
 
   func run() async throws {
     let environment = Environment.current
-    let plan = try BuildPlan(flags: options.flags, contextPath: context, environment: environment)
     let dialer = try connection.dialer(environment: environment)
-    guard let engine = dialer as? DockerHijackDialer else {
-      throw KilnError(.unsupported, "kiln build needs the Docker Engine's BuildKit for now (sessions over Control.Session, used by a standalone BuildKit, are not implemented yet)")
-    }
+    let plan = try BuildPlan(flags: options.flags, contextPath: context, environment: environment, onEngine: dialer is DockerHijackDialer)
+    // The engine's own `/session` endpoint, unless asked to use Control.Session
+    // (which a standalone BuildKit needs and the engine also accepts).
+    let engine = environment["KILN_SESSION_TRANSPORT"] == "control" ? nil : (dialer as? DockerHijackDialer)?.engine
     let mode = try plan.progressMode(environment: environment)
     let timeout = try connection.connectTimeout()
     var configured = BuildSession(
@@ -44,9 +44,9 @@ struct BuildCommand: AsyncParsableCommand {
           try await BuildKitClient.withConnection(to: dialer, timeout: timeout) { client in
             let exporterList = await client.supportsExporterList()
             let spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports)
-            return try await session.serve(throughEngine: engine.engine, timeout: timeout) {
-              try await client.solve(spec, exporterList: exporterList) { update in sink.receive(update) }
-            }
+            let solve = { try await client.solve(spec, exporterList: exporterList) { update in sink.receive(update) } }
+            if let engine { return try await session.serve(throughEngine: engine, timeout: timeout, solve) }
+            return try await session.serve(through: client, solve)
           }
         }
       }

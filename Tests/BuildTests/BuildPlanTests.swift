@@ -118,3 +118,20 @@ struct SecretSpecTests {
     #expect(throws: KilnError.self) { try SecretSource.parse(text) }
   }
 }
+
+/// On a standalone BuildKit there is no `moby` exporter.
+struct StandaloneOutputTests {
+  @Test func noOutputMeansCacheOnlyAndImageUsesTags() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    flags.tags = ["r/x:1"]
+    #expect(try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false).exports.isEmpty)
+    flags.outputs = ["type=image,push=true"]
+    let plan = try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false)
+    #expect(plan.exports == [ExportSpec(type: "image", attrs: ["name": "r/x:1", "push": "true"])])
+    flags.outputs = []
+    flags.load = true
+    #expect(throws: KilnError.self) { try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false) }
+  }
+}

@@ -252,3 +252,19 @@ struct BuildLargeContextIntegrationTests {
     _ = try BuildIntegrationTests.docker(["image", "rm", tag])
   }
 }
+
+/// The session over `Control.Session` (what a standalone BuildKit needs), checked on the engine, which accepts it too.
+@Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"))
+struct BuildControlSessionIntegrationTests {
+  @Test func buildAndLocalOutputThroughControlSession() throws {
+    let token = BuildIntegrationTests.unique()
+    let dir = try BuildIntegrationTests.context("build-control-session", [
+      "Dockerfile": "FROM \(BuildIntegrationTests.base) AS run\nCOPY in.txt /in.txt\nRUN cat /in.txt > /out.txt\nFROM scratch\nCOPY --from=run /out.txt /\n",
+      "in.txt": token,
+    ])
+    let out = dir + "-out"
+    let result = try BuildIntegrationTests.build(["-o", out, dir], extra: ["KILN_SESSION_TRANSPORT": "control"])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try String(contentsOfFile: out + "/out.txt", encoding: .utf8) == token)
+  }
+}

@@ -72,6 +72,12 @@ public struct BuildSession: Sendable {
     } catch {
       throw KilnError(.connection, "cannot open a BuildKit session through \(engine.displayAddress)", underlying: error)
     }
+    return try await serve(over: stream, body)
+  }
+
+  /// Serves the session on a stream whose far end is the daemon, acting as
+  /// the gRPC server (the daemon sends the HTTP/2 client preface).
+  func serve<Result: Sendable>(over stream: DialedStream, _ body: () async throws -> Result) async throws -> Result {
     var config = HTTP2ServerTransport.Custom<InjectedConnectionListener>.Config.defaults
     config.rpc.maxRequestPayloadSize = 16 * 1024 * 1024
     config.http2.maxFrameSize = 1 << 20
