@@ -22,6 +22,7 @@ public struct BuildFlags: Sendable {
   public var imageIDFile: String?
   public var outputs: [String] = []
   public var secrets: [String] = []
+  public var ssh: [String] = []
   public init() {}
 }
 
@@ -37,6 +38,7 @@ public struct BuildPlan: Sendable {
   /// Where a `local` or `tar` output lands on this machine.
   public var outputTarget: OutputTarget?
   public var secrets: [SecretSource] = []
+  public var sshAgents: [SSHAgentSource] = []
 
   public var localDirectories: [String: String] {
     ["context": contextDirectory, "dockerfile": dockerfileDirectory]
@@ -73,6 +75,7 @@ public struct BuildPlan: Sendable {
       if case .file(let path) = secret.origin { secret.origin = .file(Self.absolute(path, from: currentDirectory)) }
       return secret
     }
+    sshAgents = try flags.ssh.map { try SSHAgentSource.parse($0, environment: environment.values) }
   }
 
   /// `--output`/`-o` as buildx parses it (CSV `type=...,dest=...`; a bare

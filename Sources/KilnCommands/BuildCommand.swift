@@ -33,6 +33,7 @@ struct BuildCommand: AsyncParsableCommand {
       output: plan.outputTarget
     )
     configured.secrets = plan.secrets
+    configured.sshAgents = plan.sshAgents
     configured.environment = environment.values
     let session = configured
     let sink = ProgressSink(mode: mode, description: connection.address == nil && environment["BUILDKIT_HOST"] == nil ? "building with \"default\" instance using docker driver" : nil)

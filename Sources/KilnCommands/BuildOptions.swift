@@ -48,6 +48,9 @@ struct BuildOptions: ParsableArguments {
   @Option(name: .customLong("secret"), help: "Secret to expose to the build (format: \"id=mysecret[,src=/local/secret]\")")
   var secrets: [String] = []
 
+  @Option(name: .customLong("ssh"), help: "SSH agent socket or keys to expose to the build (format: \"default|<id>[=<socket>|<key>[,<key>]]\")")
+  var ssh: [String] = []
+
   @Option(name: .customLong("metadata-file"), help: "Write build result metadata to a file")
   var metadataFile: String?
 
@@ -73,6 +76,7 @@ struct BuildOptions: ParsableArguments {
     f.imageIDFile = imageIDFile
     f.outputs = outputs
     f.secrets = secrets
+    f.ssh = ssh
     return f
   }
 }

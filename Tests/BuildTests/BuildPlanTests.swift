@@ -135,3 +135,12 @@ struct StandaloneOutputTests {
     #expect(throws: KilnError.self) { try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false) }
   }
 }
+
+/// `--ssh` values.
+struct SSHSpecTests {
+  @Test func defaultNeedsAnAgentSocket() {
+    #expect(throws: KilnError.self) { try SSHAgentSource.parse("default", environment: [:]) }
+    #expect(throws: KilnError.self) { try SSHAgentSource.parse("default", environment: ["SSH_AUTH_SOCK": "/nonexistent"]) }
+    #expect(throws: KilnError.self) { try SSHAgentSource.parse("id=/etc/hostname", environment: [:]) }
+  }
+}

@@ -268,3 +268,33 @@ struct BuildControlSessionIntegrationTests {
     #expect(try String(contentsOfFile: out + "/out.txt", encoding: .utf8) == token)
   }
 }
+
+/// `--ssh` forwards a real agent started by the test.
+@Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"))
+struct BuildSSHIntegrationTests {
+  @Test func agentIsForwardedAndUnknownIDsFail() throws {
+    let dir = try BuildIntegrationTests.context("build-ssh", [
+      "Dockerfile": "FROM \(BuildIntegrationTests.base)\nRUN --mount=type=ssh,id=agent test -S \"$SSH_AUTH_SOCK\" && echo forwarded-\(BuildIntegrationTests.unique())\n",
+    ])
+    let socket = dir + "-agent.sock"
+    // A foreground agent (-D) owned by the test; SIGKILL because the test
+    // runner's ignored SIGTERM is inherited.
+    let agent = Process()
+    agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
+    agent.arguments = ["-D", "-a", socket]
+    agent.standardOutput = FileHandle.nullDevice
+    agent.standardError = FileHandle.nullDevice
+    try agent.run()
+    defer {
+      kill(agent.processIdentifier, SIGKILL)
+      agent.waitUntilExit()
+    }
+    let deadline = ContinuousClock.now + .seconds(10)
+    while !FileManager.default.fileExists(atPath: socket), ContinuousClock.now < deadline { usleep(20_000) }
+    let result = try BuildIntegrationTests.build(["--ssh", "agent=\(socket)", dir])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("forwarded-"))
+    let missing = try BuildIntegrationTests.build(["--ssh", "other=\(socket)", "--no-cache", dir])
+    #expect(missing.status == 1)
+  }
+}

@@ -22,6 +22,8 @@ public struct BuildSession: Sendable {
   public var output: OutputTarget?
   /// `--secret` values by id, and the environment `env=` secrets come from.
   public var secrets: [SecretSource] = []
+  /// `--ssh` agents by id.
+  public var sshAgents: [SSHAgentSource] = []
   public var environment: [String: String] = [:]
   public let counters = FileSyncCounters()
 
@@ -45,6 +47,9 @@ public struct BuildSession: Sendable {
     var methods = ["/grpc.health.v1.Health/Check", "/moby.filesync.v1.FileSync/DiffCopy"]
     if output != nil { methods.append("/moby.filesync.v1.FileSend/DiffCopy") }
     if !secrets.isEmpty { methods.append("/moby.buildkit.secrets.v1.Secrets/GetSecret") }
+    if !sshAgents.isEmpty {
+      methods += ["/moby.sshforward.v1.SSH/CheckAgent", "/moby.sshforward.v1.SSH/ForwardAgent"]
+    }
     return methods
   }
 
@@ -92,6 +97,9 @@ public struct BuildSession: Sendable {
     if !secrets.isEmpty {
       let byID = Dictionary(secrets.map { ($0.id, $0.origin) }) { _, last in last }
       services.append(SecretsService(secrets: byID, environment: environment))
+    }
+    if !sshAgents.isEmpty {
+      services.append(SSHForwardService(agents: Dictionary(sshAgents.map { ($0.id, $0.socket) }) { _, last in last }))
     }
     let server = GRPCServer(transport: transport, services: services)
     return try await withThrowingTaskGroup(of: Void.self) { group in
