@@ -86,8 +86,19 @@ public struct BuildSession: Sendable {
     var config = HTTP2ServerTransport.Custom<InjectedConnectionListener>.Config.defaults
     config.rpc.maxRequestPayloadSize = 16 * 1024 * 1024
     config.http2.maxFrameSize = 1 << 20
+    // The daemon's gRPC client pings to estimate bandwidth while a large context
+    // streams; on this private connection any ping rate is fine, and the
+    // default policy answers fast pings with GOAWAY ("connection is draining").
     config.connection.keepalive.clientBehavior.allowWithoutCalls = true
-    config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .seconds(1)
+    config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .zero
+    if ProcessInfo.processInfo.environment["KILN_DEBUG_SESSION"] != nil {
+      config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SessionErrorLogger(), position: .last) }
+      }
+      config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { channel in
+        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SessionErrorLogger()) }
+      }
+    }
     let transport = HTTP2ServerTransport.Custom(listenerFactory: InjectedConnectionListener(stream: stream), config: config)
     var services: [any RegistrableRPCService] = [
       HealthService(),
