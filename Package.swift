@@ -32,13 +32,16 @@ let package = Package(
     .target(
       name: "KilnCommands",
       dependencies: [
-        "KilnCore", "Transport", "BuildKit", "Builders", "Bake",
+        "KilnCore", "Transport", "BuildKit", "Builders", "Bake", "Progress", "Build",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: upcoming
     ),
     .target(name: "KilnCore", swiftSettings: upcoming),
     .target(name: "HCL", swiftSettings: upcoming),
+    .target(name: "BuildContext", dependencies: ["KilnCore"], swiftSettings: upcoming),
+    .target(name: "Progress", swiftSettings: upcoming),
+    .target(name: "Build", dependencies: ["KilnCore", "BuildKit", "Progress"], swiftSettings: upcoming),
     .target(
       name: "Bake",
       dependencies: ["HCL", "KilnCore", .product(name: "Yams", package: "Yams")],
@@ -60,7 +63,7 @@ let package = Package(
     .target(
       name: "BuildKit",
       dependencies: [
-        "KilnCore", "Transport",
+        "KilnCore", "Transport", "BuildContext", "Progress",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2TransportServices", package: "grpc-swift-nio-transport"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -96,6 +99,9 @@ let package = Package(
     .testTarget(name: "BakeTests", dependencies: ["Bake", "HCL", "KilnCore"], swiftSettings: upcoming),
     .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore", "DockerEngine", "Transport"], swiftSettings: upcoming),
     .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "KilnCore", "Transport"], swiftSettings: upcoming),
+    .testTarget(name: "BuildTests", dependencies: ["Build", "BuildKit", "Progress", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(name: "ProgressTests", dependencies: ["Progress"], swiftSettings: upcoming),
+    .testTarget(name: "BuildContextTests", dependencies: ["BuildContext"], swiftSettings: upcoming),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .testTarget(
       name: "KilnIntegrationTests",

@@ -9,7 +9,7 @@ public struct KilnCommand: AsyncParsableCommand {
     abstract: "Build with BuildKit: a fast, compatible client for docker buildx users.",
     version: KilnVersion.current,
     subcommands: [
-      VersionCommand.self, DiskUsageCommand.self, BakeCommand.self, DebugCommand.self,
+      BuildCommand.self, BakeCommand.self, VersionCommand.self, DiskUsageCommand.self, DebugCommand.self,
       CreateCommand.self, LsCommand.self, UseCommand.self, RmCommand.self, InspectCommand.self,
       StopCommand.self, PruneCommand.self, DialStdioCommand.self,
     ]

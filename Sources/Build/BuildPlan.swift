@@ -1,0 +1,248 @@
+public import BuildKit
+public import Foundation
+public import KilnCore
+public import Progress
+
+/// `docker buildx build`'s flags as plain values (no ArgumentParser here).
+public struct BuildFlags: Sendable {
+  public var tags: [String] = []
+  public var file: String?
+  public var buildArgs: [String] = []
+  public var labels: [String] = []
+  public var target: String?
+  public var platforms: [String] = []
+  public var progress: String?
+  public var noCache = false
+  public var pull = false
+  public var load = false
+  public var quiet = false
+  public var network: String?
+  public var addHosts: [String] = []
+  public var metadataFile: String?
+  public var imageIDFile: String?
+  public var outputs: [String] = []
+  public var secrets: [String] = []
+  public var ssh: [String] = []
+  public init() {}
+}
+
+/// A build worked out from flags: local directories, frontend attributes and
+/// exporters, as buildx computes them in `build/opt.go`.
+public struct BuildPlan: Sendable {
+  public let flags: BuildFlags
+  public let contextDirectory: String
+  public let dockerfileDirectory: String
+  public let dockerfileName: String
+  public var frontendAttrs: [String: String] = [:]
+  public var exports: [ExportSpec] = []
+  /// Where a `local` or `tar` output lands on this machine.
+  public var outputTarget: OutputTarget?
+  public var secrets: [SecretSource] = []
+  public var sshAgents: [SSHAgentSource] = []
+
+  public var localDirectories: [String: String] {
+    ["context": contextDirectory, "dockerfile": dockerfileDirectory]
+  }
+
+  /// `onEngine`: the BuildKit is the Docker Engine's, whose `moby` exporter
+  /// stores images; a standalone BuildKit keeps results only in its cache
+  /// unless an output is given.
+  public init(flags: BuildFlags, contextPath: String, environment: Environment, currentDirectory: String = FileManager.default.currentDirectoryPath, onEngine: Bool = true) throws {
+    self.flags = flags
+    if contextPath == "-" || contextPath.contains("://") || contextPath.hasPrefix("git@") {
+      throw KilnError(.unsupported, "only a local directory can be the build context for now: \(contextPath)")
+    }
+    let context = Self.absolute(contextPath, from: currentDirectory)
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: context, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw KilnError(.invalidArgument, "unable to prepare context: path \"\(contextPath)\" not found")
+    }
+    contextDirectory = context
+    if let file = flags.file, file != "-" {
+      let path = Self.absolute(file, from: currentDirectory)
+      dockerfileDirectory = (path as NSString).deletingLastPathComponent
+      dockerfileName = (path as NSString).lastPathComponent
+    } else if flags.file == "-" {
+      throw KilnError(.unsupported, "a Dockerfile from stdin (-f -) is not supported yet")
+    } else {
+      dockerfileDirectory = context
+      dockerfileName = "Dockerfile"
+    }
+    frontendAttrs = try Self.frontendAttributes(flags, dockerfileName: dockerfileName, environment: environment)
+    (exports, outputTarget) = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
+    secrets = try flags.secrets.map { text in
+      var secret = try SecretSource.parse(text)
+      if case .file(let path) = secret.origin { secret.origin = .file(Self.absolute(path, from: currentDirectory)) }
+      return secret
+    }
+    sshAgents = try flags.ssh.map { try SSHAgentSource.parse($0, environment: environment.values) }
+  }
+
+  /// `--output`/`-o` as buildx parses it (CSV `type=...,dest=...`; a bare
+  /// path means `type=local,dest=PATH`; `-` means a tar on stdout); with no
+  /// output the image goes to the engine's store.
+  static func outputs(_ flags: BuildFlags, currentDirectory: String, onEngine: Bool = true) throws -> ([ExportSpec], OutputTarget?) {
+    if !onEngine, flags.load {
+      throw KilnError(.unsupported, "--load into the Docker Engine from another BuildKit is not implemented yet")
+    }
+    guard !flags.outputs.isEmpty else { return (onEngine ? [engineExport(flags)] : [], nil) }
+    guard flags.outputs.count == 1 else {
+      throw KilnError(.unsupported, "multiple outputs need a BuildKit with several exporters; the engine's takes one")
+    }
+    let text = flags.outputs[0]
+    var fields: [String: String] = [:]
+    if text == "-" {
+      fields = ["type": "tar", "dest": "-"]
+    } else if !text.contains("=") {
+      fields = ["type": "local", "dest": text]
+    } else {
+      for field in text.split(separator: ",") {
+        let pair = field.split(separator: "=", maxSplits: 1)
+        guard pair.count == 2 else { throw KilnError(.invalidArgument, "invalid value \"\(field)\" in --output \(text)") }
+        fields[pair[0].trimmingCharacters(in: .whitespaces).lowercased()] = String(pair[1])
+      }
+    }
+    let type = fields.removeValue(forKey: "type") ?? ""
+    let dest = fields.removeValue(forKey: "dest")
+    switch type {
+    case "local":
+      guard let dest, dest != "-" else { throw KilnError(.invalidArgument, "dest is required for local output") }
+      return ([ExportSpec(type: "local", attrs: fields)], .directory(absolute(dest, from: currentDirectory)))
+    case "tar":
+      guard let dest else { throw KilnError(.invalidArgument, "dest is required for tar output") }
+      return ([ExportSpec(type: "tar", attrs: fields)], .file(dest == "-" ? nil : absolute(dest, from: currentDirectory)))
+    case "image" where !onEngine:
+      var attrs = fields
+      if attrs["name"] == nil, !flags.tags.isEmpty { attrs["name"] = flags.tags.joined(separator: ",") }
+      return ([ExportSpec(type: "image", attrs: attrs)], nil)
+    case "image", "docker", "moby":
+      if dest != nil { throw KilnError(.unsupported, "--output type=\(type) with dest is not supported on the Docker Engine yet") }
+      var export = engineExport(flags)
+      for (key, value) in fields where key != "name" { export.attrs[key] = value }
+      if let name = fields["name"] { export.attrs["name"] = name }
+      return ([export], nil)
+    case "cacheonly":
+      return ([], nil)
+    case "":
+      throw KilnError(.invalidArgument, "type is required for output")
+    default:
+      throw KilnError(.unsupported, "output type \(type) is not supported yet")
+    }
+  }
+
+  static func absolute(_ path: String, from directory: String) -> String {
+    let joined = path.hasPrefix("/") ? path : directory + "/" + path
+    let cleaned = URL(fileURLWithPath: joined).standardizedFileURL.path
+    return cleaned.count > 1 && cleaned.hasSuffix("/") ? String(cleaned.dropLast()) : cleaned
+  }
+
+  static func frontendAttributes(_ flags: BuildFlags, dockerfileName: String, environment: Environment) throws -> [String: String] {
+    var attrs: [String: String] = ["filename": dockerfileName]
+    if let target = flags.target { attrs["target"] = target }
+    for arg in flags.buildArgs {
+      if let eq = arg.firstIndex(of: "=") {
+        attrs["build-arg:" + arg[..<eq]] = String(arg[arg.index(after: eq)...])
+      } else if let value = environment[arg] {
+        // `--build-arg NAME` takes the value from the environment, if set.
+        attrs["build-arg:" + arg] = value
+      }
+    }
+    for label in flags.labels {
+      let parts = label.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      attrs["label:" + parts[0]] = parts.count > 1 ? String(parts[1]) : ""
+    }
+    if flags.noCache { attrs["no-cache"] = "" }
+    if flags.pull { attrs["image-resolve-mode"] = "pull" }
+    if !flags.platforms.isEmpty {
+      let platforms = flags.platforms.flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+      attrs["platform"] = platforms.joined(separator: ",")
+    }
+    if let network = flags.network {
+      switch network {
+      case "default": break
+      case "host", "none": attrs["force-network-mode"] = network
+      default: throw KilnError(.invalidArgument, "network mode \"\(network)\" not supported by buildkit: use default, host or none")
+      }
+    }
+    if !flags.addHosts.isEmpty {
+      // buildx takes `host:ip` and `host=ip`; BuildKit wants `host=ip`.
+      let hosts = try flags.addHosts.map { entry -> String in
+        if entry.contains("=") { return entry }
+        guard let colon = entry.firstIndex(of: ":") else {
+          throw KilnError(.invalidArgument, "invalid IP address in add-host: \"\(entry)\"")
+        }
+        return entry[..<colon] + "=" + entry[entry.index(after: colon)...]
+      }
+      attrs["add-hosts"] = hosts.joined(separator: ",")
+    }
+    return attrs
+  }
+
+  /// On the Docker Engine the image goes into the engine's own store (the
+  /// `moby` exporter), named by `-t`, as buildx's docker driver does by default.
+  static func engineExport(_ flags: BuildFlags) -> ExportSpec {
+    var attrs: [String: String] = [:]
+    if !flags.tags.isEmpty { attrs["name"] = flags.tags.joined(separator: ",") }
+    return ExportSpec(type: "moby", attrs: attrs)
+  }
+
+  public func progressMode(environment: Environment) throws -> ProgressMode {
+    if flags.quiet { return .quiet }
+    let flag = flags.progress == "none" ? "quiet" : flags.progress
+    guard let mode = ProgressMode.resolve(flag: flag, environment: environment["BUILDKIT_PROGRESS"]) else {
+      throw KilnError(.invalidArgument, "invalid progress mode \"\(flags.progress ?? environment["BUILDKIT_PROGRESS"] ?? "")\": use auto, plain, tty, rawjson or quiet")
+    }
+    return mode
+  }
+
+  /// Stable per builder and context directory, so BuildKit keeps its copy of
+  /// the context between builds and asks only for changed files.
+  public static func sharedKey(address: String, directory: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in (address + "\u{0}" + directory).utf8 {
+      hash ^= UInt64(byte)
+      hash = hash &* 0x100_0000_01b3
+    }
+    let base = (directory as NSString).lastPathComponent
+    return "kiln-\(base)-" + String(hash, radix: 16)
+  }
+
+  /// The image ID as buildx reports it: the config digest when the exporter gives one.
+  public static func imageID(_ response: [String: String]) -> String? {
+    response["containerimage.config.digest"] ?? response["containerimage.digest"]
+  }
+
+  /// `--metadata-file`, `--iidfile` and, with `--quiet`, the image ID on stdout.
+  public func writeResults(_ response: [String: String], ref: String, quiet: Bool) throws {
+    if let path = flags.metadataFile {
+      let data = try Self.metadataJSON(response, ref: ref)
+      do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        throw KilnError(.io, "cannot write the metadata file \(path)", underlying: error)
+      }
+    }
+    let id = Self.imageID(response)
+    if let path = flags.imageIDFile, let id {
+      do { try Data(id.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
+        throw KilnError(.io, "cannot write the image ID file \(path)", underlying: error)
+      }
+    }
+    if quiet, let id { FileHandle.standardOutput.write(Data((id + "\n").utf8)) }
+  }
+
+  /// buildx's metadata JSON: exporter response values, base64 JSON decoded
+  /// into objects, plus `buildx.build.ref`.
+  static func metadataJSON(_ response: [String: String], ref: String) throws -> Data {
+    var out: [String: Any] = [:]
+    for (key, value) in response {
+      if let data = Data(base64Encoded: value),
+         let object = try? JSONSerialization.jsonObject(with: data),
+         (object as? [String: Any])?.isEmpty == false || (object as? [Any])?.isEmpty == false {
+        out[key] = object
+      } else {
+        out[key] = value
+      }
+    }
+    out["buildx.build.ref"] = "default/default/\(ref)"
+    return try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+  }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GRPCCore
+public import KilnCore
+public import Progress
+import SwiftProtobuf
+
+/// An exporter for a solve: `moby` (the engine's image store), `image`, `local`, `tar`, ...
+public struct ExportSpec: Sendable, Equatable {
+  public var type: String
+  public var attrs: [String: String]
+  public init(type: String, attrs: [String: String] = [:]) {
+    self.type = type
+    self.attrs = attrs
+  }
+}
+
+/// What to ask `Control.Solve` for: a frontend build in a session.
+public struct SolveSpec: Sendable {
+  public var ref: String
+  public var sessionID: String
+  public var frontend: String
+  public var frontendAttrs: [String: String]
+  public var exports: [ExportSpec]
+  public var entitlements: [String]
+
+  public init(ref: String, sessionID: String, frontend: String = "dockerfile.v0", frontendAttrs: [String: String] = [:], exports: [ExportSpec] = [], entitlements: [String] = []) {
+    self.ref = ref
+    self.sessionID = sessionID
+    self.frontend = frontend
+    self.frontendAttrs = frontendAttrs
+    self.exports = exports
+    self.entitlements = entitlements
+  }
+}
+
+extension BuildKitClient {
+  /// Whether the daemon takes a list of exporters (`SolveRequest.exporters`).
+  ///
+  /// BuildKit v0.8 (the Docker Engine's) implements no `Control.Info` and
+  /// ignores the list; it needs the deprecated single-exporter fields.
+  public func supportsExporterList() async -> Bool {
+    do {
+      _ = try await control.info(Moby_Buildkit_V1_InfoRequest(), options: options)
+      return true
+    } catch {
+      return false
+    }
+  }
+
+  /// Runs a solve while streaming its status to `status`; returns the
+  /// exporter response (image digest, name, ...).
+  ///
+  /// The status stream is drained after the solve ends (so a failing step's
+  /// logs are shown), but for at most a few seconds.
+  public func solve(
+    _ spec: SolveSpec,
+    exporterList: Bool,
+    status: @escaping @Sendable (StatusUpdate) async -> Void
+  ) async throws -> [String: String] {
+    let request = Self.solveRequest(spec, exporterList: exporterList)
+    let control = self.control
+    let options = self.options
+    enum Outcome: Sendable { case solved(Result<[String: String], any Error>), statusEnded }
+    let result: Result<[String: String], any Error>? = await withTaskGroup(of: Outcome.self) { group in
+      group.addTask {
+        var statusRequest = Moby_Buildkit_V1_StatusRequest()
+        statusRequest.ref = spec.ref
+        try? await control.status(statusRequest, options: options) { response in
+          for try await message in response.messages {
+            await status(StatusUpdate(message))
+          }
+        }
+        return .statusEnded
+      }
+      group.addTask {
+        do {
+          let response = try await control.solve(request, options: options)
+          return .solved(.success(response.exporterResponse))
+        } catch {
+          return .solved(.failure(error))
+        }
+      }
+      var solved: Result<[String: String], any Error>?
+      var statusEnded = false
+      while let outcome = await group.next() {
+        switch outcome {
+        case .solved(let result):
+          solved = result
+          if !statusEnded {
+            group.addTask {
+              try? await Task.sleep(for: .seconds(5))
+              return .statusEnded
+            }
+          }
+        case .statusEnded:
+          statusEnded = true
+        }
+        if solved != nil, statusEnded { break }
+      }
+      group.cancelAll()
+      return solved
+    }
+    switch result {
+    case .success(let response): return response
+    case .failure(let error): throw solveFailure(error)
+    case nil: throw KilnError(.daemon, "the solve on \(displayAddress) ended without an answer")
+    }
+  }
+
+  private func solveFailure(_ error: any Error) -> KilnError {
+    guard let rpc = error as? RPCError, rpc.code != .unavailable else { return failure("solve", error) }
+    let message = rpc.message.hasPrefix("failed to solve") ? rpc.message : "failed to solve: " + rpc.message
+    return KilnError(.daemon, message)
+  }
+
+  static func solveRequest(_ spec: SolveSpec, exporterList: Bool) -> Moby_Buildkit_V1_SolveRequest {
+    var request = Moby_Buildkit_V1_SolveRequest()
+    request.ref = spec.ref
+    request.session = spec.sessionID
+    request.frontend = spec.frontend
+    request.frontendAttrs = spec.frontendAttrs
+    request.entitlements = spec.entitlements
+    if exporterList {
+      request.exporters = spec.exports.map { export in
+        var exporter = Moby_Buildkit_V1_Exporter()
+        exporter.type = export.type
+        exporter.attrs = export.attrs
+        return exporter
+      }
+    } else if let first = spec.exports.first {
+      request.exporterDeprecated = first.type
+      request.exporterAttrsDeprecated = first.attrs
+    }
+    return request
+  }
+}
+
+extension StatusUpdate {
+  init(_ message: Moby_Buildkit_V1_StatusResponse) {
+    self.init(
+      vertexes: message.vertexes.map { v in
+        Vertex(
+          digest: v.digest, inputs: v.inputs, name: v.name, cached: v.cached,
+          started: v.hasStarted ? v.started.date : nil,
+          completed: v.hasCompleted ? v.completed.date : nil,
+          error: v.error
+        )
+      },
+      statuses: message.statuses.map { s in
+        Status(
+          id: s.id, vertex: s.vertex, name: s.name, current: s.current, total: s.total,
+          timestamp: s.hasTimestamp ? s.timestamp.date : nil,
+          started: s.hasStarted ? s.started.date : nil,
+          completed: s.hasCompleted ? s.completed.date : nil
+        )
+      },
+      logs: message.logs.map { l in
+        Log(vertex: l.vertex, stream: Int(l.stream), data: l.msg, timestamp: l.hasTimestamp ? l.timestamp.date : nil)
+      },
+      warnings: message.warnings.map { w in
+        Warning(vertex: w.vertex, level: Int(w.level), short: String(decoding: w.short, as: UTF8.self))
+      }
+    )
+  }
+}

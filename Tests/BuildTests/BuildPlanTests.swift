@@ -1,0 +1,146 @@
+import Build
+import BuildKit
+import Progress
+import Foundation
+import KilnCore
+import Testing
+
+/// Flags → frontend attributes and exporters, as buildx computes them.
+struct BuildPlanTests {
+  static func context() throws -> String {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-plan-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+    return dir
+  }
+
+  @Test func defaultsUseContextDockerfileAndMobyExporter() throws {
+    let dir = try Self.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    flags.tags = ["a:1", "b"]
+    let plan = try BuildPlan(flags: flags, contextPath: ".", environment: Environment([:]), currentDirectory: dir)
+    #expect(plan.contextDirectory == dir)
+    #expect(plan.localDirectories == ["context": dir, "dockerfile": dir])
+    #expect(plan.frontendAttrs == ["filename": "Dockerfile"])
+    #expect(plan.exports.map(\.type) == ["moby"])
+    #expect(plan.exports.first?.attrs == ["name": "a:1,b"])
+  }
+
+  @Test func frontendAttributesForEveryFlag() throws {
+    let dir = try Self.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    flags.file = dir + "/sub/Build.df"
+    flags.target = "final"
+    flags.buildArgs = ["A=1", "B=x=y", "FROM_ENV", "UNSET"]
+    flags.labels = ["l1=v", "l2"]
+    flags.platforms = ["linux/amd64,linux/arm64", "linux/386"]
+    flags.noCache = true
+    flags.pull = true
+    flags.network = "host"
+    flags.addHosts = ["h1:10.0.0.1", "h2=10.0.0.2"]
+    let plan = try BuildPlan(flags: flags, contextPath: dir, environment: Environment(["FROM_ENV": "e"]), currentDirectory: "/")
+    #expect(plan.dockerfileDirectory == dir + "/sub")
+    #expect(plan.frontendAttrs == [
+      "filename": "Build.df", "target": "final",
+      "build-arg:A": "1", "build-arg:B": "x=y", "build-arg:FROM_ENV": "e",
+      "label:l1": "v", "label:l2": "",
+      "platform": "linux/amd64,linux/arm64,linux/386",
+      "no-cache": "", "image-resolve-mode": "pull", "force-network-mode": "host",
+      "add-hosts": "h1=10.0.0.1,h2=10.0.0.2",
+    ])
+  }
+
+  @Test func missingContextIsBuildxError() {
+    #expect(throws: KilnError.self) {
+      try BuildPlan(flags: BuildFlags(), contextPath: "/nonexistent-kiln", environment: Environment([:]))
+    }
+  }
+
+  @Test func progressModes() throws {
+    let dir = try Self.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    let plan = try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]))
+    #expect(try plan.progressMode(environment: Environment(["BUILDKIT_PROGRESS": "rawjson"])) == .rawjson)
+    flags.progress = "plain"
+    #expect(try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:])).progressMode(environment: Environment(["BUILDKIT_PROGRESS": "rawjson"])) == .plain)
+    flags.progress = "fancy"
+    #expect(throws: KilnError.self) { try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:])).progressMode(environment: Environment([:])) }
+  }
+
+  @Test func sharedKeyIsStablePerDirectory() {
+    let a = BuildPlan.sharedKey(address: "x", directory: "/a/ctx")
+    #expect(a == BuildPlan.sharedKey(address: "x", directory: "/a/ctx"))
+    #expect(a != BuildPlan.sharedKey(address: "x", directory: "/b/ctx"))
+    #expect(a.hasPrefix("kiln-ctx-"))
+  }
+}
+
+/// `--output` as buildx parses it.
+struct BuildOutputTests {
+  @Test func localTarAndImageOutputs() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func plan(_ output: String) throws -> BuildPlan {
+      var flags = BuildFlags()
+      flags.outputs = [output]
+      flags.tags = ["t"]
+      return try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), currentDirectory: "/work")
+    }
+    #expect(try plan("out").outputTarget == .directory("/work/out"))
+    #expect(try plan("out").exports == [ExportSpec(type: "local")])
+    #expect(try plan("type=local,dest=/x").outputTarget == .directory("/x"))
+    #expect(try plan("type=tar,dest=img.tar").outputTarget == .file("/work/img.tar"))
+    #expect(try plan("-").outputTarget == .file(nil))
+    #expect(try plan("type=image").exports == [ExportSpec(type: "moby", attrs: ["name": "t"])])
+    #expect(try plan("type=cacheonly").exports.isEmpty)
+    #expect(throws: KilnError.self) { try plan("type=local") }
+    #expect(throws: KilnError.self) { try plan("type=bogus,dest=x") }
+  }
+}
+
+/// `--secret` as buildx parses it.
+struct SecretSpecTests {
+  @Test(arguments: [
+    ("id=a,src=/f", SecretSource(id: "a", origin: .file("/f"))),
+    ("id=a,source=/f,type=file", SecretSource(id: "a", origin: .file("/f"))),
+    ("id=a,env=VAR", SecretSource(id: "a", origin: .environment("VAR"))),
+    ("type=env,id=TOKEN", SecretSource(id: "TOKEN", origin: .environment("TOKEN"))),
+    ("id=TOKEN", SecretSource(id: "TOKEN", origin: .environment("TOKEN"))),
+  ])
+  func parses(_ text: String, _ expected: SecretSource) throws {
+    #expect(try SecretSource.parse(text) == expected)
+  }
+
+  @Test(arguments: ["src=/f", "id=a,type=ssh", "id"])
+  func rejects(_ text: String) {
+    #expect(throws: KilnError.self) { try SecretSource.parse(text) }
+  }
+}
+
+/// On a standalone BuildKit there is no `moby` exporter.
+struct StandaloneOutputTests {
+  @Test func noOutputMeansCacheOnlyAndImageUsesTags() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    flags.tags = ["r/x:1"]
+    #expect(try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false).exports.isEmpty)
+    flags.outputs = ["type=image,push=true"]
+    let plan = try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false)
+    #expect(plan.exports == [ExportSpec(type: "image", attrs: ["name": "r/x:1", "push": "true"])])
+    flags.outputs = []
+    flags.load = true
+    #expect(throws: KilnError.self) { try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false) }
+  }
+}
+
+/// `--ssh` values.
+struct SSHSpecTests {
+  @Test func defaultNeedsAnAgentSocket() {
+    #expect(throws: KilnError.self) { try SSHAgentSource.parse("default", environment: [:]) }
+    #expect(throws: KilnError.self) { try SSHAgentSource.parse("default", environment: ["SSH_AUTH_SOCK": "/nonexistent"]) }
+    #expect(throws: KilnError.self) { try SSHAgentSource.parse("id=/etc/hostname", environment: [:]) }
+  }
+}
