@@ -1,5 +1,6 @@
 import NIOCore
 import NIOTLS
+import Synchronization
 
 /// Completes a promise once the handshake below it in the pipeline is done.
 ///
@@ -17,11 +18,15 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
 
   private let wait: Wait
   private let promise: EventLoopPromise<Void>
+  private let firstError: FirstError
   private var done = false
 
-  init(wait: Wait, promise: EventLoopPromise<Void>) {
+  /// `firstError` keeps the first error seen, even after the handshake: a TLS
+  /// peer that refuses our certificate says so just after the handshake ends.
+  init(wait: Wait, promise: EventLoopPromise<Void>, firstError: FirstError) {
     self.wait = wait
     self.promise = promise
+    self.firstError = firstError
   }
 
   private func finish(_ result: Result<Void, any Error>) {
@@ -47,6 +52,7 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    firstError.record(error)
     finish(.failure(error))
     context.fireErrorCaught(error)
   }
@@ -55,4 +61,15 @@ final class HandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler {
     finish(.failure(ChannelError.eof))
     context.fireChannelInactive()
   }
+}
+
+/// The first error a connection saw, readable after its pipeline is gone.
+final class FirstError: Sendable {
+  private let error = Mutex<(any Error)?>(nil)
+
+  func record(_ new: any Error) {
+    error.withLock { if $0 == nil { $0 = new } }
+  }
+
+  var value: (any Error)? { error.withLock { $0 } }
 }

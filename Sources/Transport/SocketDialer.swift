@@ -44,6 +44,7 @@ public struct SocketDialer: StreamDialer {
     }()
     let group = MultiThreadedEventLoopGroup.singleton
     let handshake = group.any().makePromise(of: Void.self)
+    let firstError = FirstError()
     let bootstrap = ClientBootstrap(group: group)
       .connectTimeout(timeout.timeAmount)
       .channelInitializer { channel in
@@ -53,7 +54,7 @@ public struct SocketDialer: StreamDialer {
             let handler = try NIOSSLClientHandler(context: sslContext, serverHostname: serverName)
             try sync.addHandler(handler)
           }
-          try sync.addHandler(HandshakeWatcher(wait: sslContext == nil ? .active : .tlsHandshake, promise: handshake), name: HandshakeWatcher.name)
+          try sync.addHandler(HandshakeWatcher(wait: sslContext == nil ? .active : .tlsHandshake, promise: handshake, firstError: firstError), name: HandshakeWatcher.name)
           try sync.addHandler(PendingBytesHandler(), name: PendingBytesHandler.name)
         }
       }
@@ -78,7 +79,9 @@ public struct SocketDialer: StreamDialer {
       let code: KilnError.Code = sslContext == nil ? .connection : .tls
       throw KilnError(code, "cannot connect to \(displayAddress)", underlying: TLSErrorText(error))
     }
-    return DialedStream(channel: channel, displayAddress: displayAddress)
+    return DialedStream(channel: channel, displayAddress: displayAddress) {
+      firstError.value.map { TLSErrorText($0).description }
+    }
   }
 }
 
