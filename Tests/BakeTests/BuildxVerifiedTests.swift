@@ -479,7 +479,7 @@ let buildxVerifiedCases: [PrintCase] = [
     files: [("docker-bake.hcl", #"""
       target "app" {
         dockerfile-inline = <<EOT
-      FROM alpine
+      FROM scratch
       RUN echo "$${HOME}" %%{x}
       EOT
         args = { "a.b" = "c" }
@@ -504,7 +504,7 @@ let buildxVerifiedCases: [PrintCase] = [
             ],
             "context": "../x/y",
             "dockerfile": "Dockerfile",
-            "dockerfile-inline": "FROM alpine\nRUN echo \"$${HOME}\" %%{x}\n",
+            "dockerfile-inline": "FROM scratch\nRUN echo \"$${HOME}\" %%{x}\n",
             "args": {
               "a.b": "c"
             }

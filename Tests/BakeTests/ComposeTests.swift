@@ -53,7 +53,7 @@ let composeCases: [PrintCase] = [
           build:
             context: ./dir
             dockerfile_inline: |
-              FROM alpine
+              FROM scratch
             sbom: true
             provenance: mode=max
         noBuild:
@@ -165,7 +165,7 @@ let composeCases: [PrintCase] = [
             ],
             "context": "dir",
             "dockerfile": "Dockerfile",
-            "dockerfile-inline": "FROM alpine\n"
+            "dockerfile-inline": "FROM scratch\n"
           }
         }
       }
@@ -222,7 +222,7 @@ let composeCases: [PrintCase] = [
           build:
             context: ./dir
             dockerfile_inline: |
-              FROM alpine
+              FROM scratch
             sbom: true
             provenance: mode=max
         noBuild:
@@ -380,7 +380,7 @@ let composeCases: [PrintCase] = [
           build:
             context: ./dir
             dockerfile_inline: |
-              FROM alpine
+              FROM scratch
             sbom: true
             provenance: mode=max
         noBuild:
@@ -422,7 +422,7 @@ let composeCases: [PrintCase] = [
             ],
             "context": "dir",
             "dockerfile": "Dockerfile",
-            "dockerfile-inline": "FROM alpine\n"
+            "dockerfile-inline": "FROM scratch\n"
           }
         }
       }
@@ -479,7 +479,7 @@ let composeCases: [PrintCase] = [
           build:
             context: ./dir
             dockerfile_inline: |
-              FROM alpine
+              FROM scratch
             sbom: true
             provenance: mode=max
         noBuild:
@@ -643,7 +643,7 @@ let composeCases: [PrintCase] = [
           build:
             context: ./dir
             dockerfile_inline: |
-              FROM alpine
+              FROM scratch
             sbom: true
             provenance: mode=max
         noBuild:
