@@ -28,7 +28,7 @@ bench:
 # A release binary with the Swift runtime linked in, so it runs without /opt/swift.
 install:
 	swift build -c release --static-swift-stdlib --product kiln
-	install -D -m 0755 .build/release/kiln $(DESTDIR)$(PREFIX)/bin/kiln
+	install -D -s -m 0755 .build/release/kiln $(DESTDIR)$(PREFIX)/bin/kiln
 
 generate-api:
 	scripts/generate-api
