@@ -4,6 +4,11 @@
 /// as are U+2028 and U+2029.
 public enum JSONText {
   public static func string(_ value: String, escapeHTML: Bool = true) -> String {
+    // Most strings need no escaping; 0xE2 leads U+2028 and U+2029 in UTF-8.
+    let plain = !value.utf8.contains { b in
+      b < 0x20 || b == 0x22 || b == 0x5C || b == 0x3C || b == 0x3E || b == 0x26 || b == 0xE2
+    }
+    if plain { return "\"" + value + "\"" }
     var out = "\""
     out.reserveCapacity(value.utf8.count + 2)
     for scalar in value.unicodeScalars {
