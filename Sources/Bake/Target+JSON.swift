@@ -68,7 +68,9 @@ extension Target {
   }
 
   static func escape(_ s: String) -> String {
-    s.replacing("${", with: "$${").replacing("%{", with: "%%{")
+    // Only `${` and `%{` change; most values have neither.
+    guard s.utf8.contains(where: { $0 == 0x24 || $0 == 0x25 }) else { return s }
+    return s.replacing("${", with: "$${").replacing("%{", with: "%%{")
   }
 }
 
