@@ -38,7 +38,7 @@ let package = Package(
       swiftSettings: upcoming
     ),
     .target(name: "KilnCore", swiftSettings: upcoming),
-    .target(name: "HCL", swiftSettings: upcoming),
+    .target(name: "HCL", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .target(name: "BuildContext", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .target(name: "Progress", swiftSettings: upcoming),
     .target(name: "Build", dependencies: ["KilnCore", "BuildKit", "Progress"], swiftSettings: upcoming),

@@ -58,7 +58,7 @@ public struct DockerEngine: Sendable {
       var buffer = channel.allocator.buffer(capacity: bytes.count)
       buffer.writeBytes(bytes)
       try await channel.writeAndFlush(buffer)
-      let response = try await Self.withTimeout(requestTimeout, channel: channel, what: "\(method) \(path)") {
+      let response = try await withDeadline(requestTimeout, on: channel, what: "\(method) \(path) on the Docker daemon") {
         try await done.futureResult.get()
       }
       try? await channel.close()
@@ -141,24 +141,6 @@ public struct DockerEngine: Sendable {
       (key.addingPercentEncoding(withAllowedCharacters: allowed) ?? key) + "="
         + (value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)
     }.joined(separator: "&")
-  }
-
-  private static func withTimeout<T: Sendable>(
-    _ timeout: Duration, channel: any Channel, what: String, _ body: @escaping @Sendable () async throws -> T
-  ) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-      group.addTask { try await body() }
-      group.addTask {
-        try await Task.sleep(for: timeout)
-        return nil
-      }
-      defer { group.cancelAll() }
-      guard let first = try await group.next(), let value = first else {
-        channel.close(promise: nil)
-        throw KilnError(.timeout, "\(what) on the Docker daemon timed out after \(timeout.shortDescription)")
-      }
-      return value
-    }
   }
 }
 

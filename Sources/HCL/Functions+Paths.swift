@@ -1,4 +1,5 @@
 import Foundation
+import KilnCore
 
 extension Stdlib {
   static let paths: [String: Function] = [
@@ -18,28 +19,6 @@ extension Stdlib {
   ]
 }
 
-/// Go's path.Clean: lexical, slash-separated.
-func pathClean(_ p: String) -> String {
-  if p.isEmpty { return "." }
-  let rooted = p.hasPrefix("/")
-  var out: [Substring] = []
-  for part in p.split(separator: "/", omittingEmptySubsequences: true) {
-    switch part {
-    case ".": continue
-    case "..":
-      if let last = out.last, last != ".." {
-        out.removeLast()
-      } else if !rooted {
-        out.append(part)
-      }
-    default: out.append(part)
-    }
-  }
-  let joined = out.joined(separator: "/")
-  if rooted { return "/" + joined }
-  return joined.isEmpty ? "." : joined
-}
-
 /// Go's path.Base.
 func pathBase(_ p: String) -> String {
   if p.isEmpty { return "." }
@@ -53,5 +32,5 @@ func pathBase(_ p: String) -> String {
 /// Go's path.Dir.
 func pathDir(_ p: String) -> String {
   guard let i = p.lastIndex(of: "/") else { return "." }
-  return pathClean(String(p[...i]))
+  return GoPath.clean(String(p[...i]))
 }

@@ -1,5 +1,5 @@
 import KilnCore
-import NIOCore
+public import NIOCore
 import NIOPosix
 import NIOSSL
 
@@ -94,7 +94,7 @@ extension String {
 
 /// Waits for `body`, closing `channel` and failing with a timeout error when
 /// the deadline passes first, so a silent peer cannot hang the caller.
-func withDeadline<T: Sendable>(
+public func withDeadline<T: Sendable>(
   _ timeout: Duration, on channel: any Channel, what: String, _ body: @escaping @Sendable () async throws -> T
 ) async throws -> T {
   try await withThrowingTaskGroup(of: T?.self) { group in
