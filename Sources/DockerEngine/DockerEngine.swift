@@ -58,9 +58,8 @@ public struct DockerEngine: Sendable {
       var buffer = channel.allocator.buffer(capacity: bytes.count)
       buffer.writeBytes(bytes)
       try await channel.writeAndFlush(buffer)
-      let response = try await withDeadline(requestTimeout, on: channel, what: "\(method) \(path) on the Docker daemon") {
-        try await done.futureResult.get()
-      }
+      let response = try await withDeadline(
+        requestTimeout, on: channel, what: "\(method) \(path) on the Docker daemon", waitingFor: done.futureResult)
       try? await channel.close()
       return response
     } catch {

@@ -31,9 +31,7 @@ public struct DockerHijackDialer: StreamDialer {
         let early = pending.takeHeld()
         try sync.addHandler(HTTPUpgradeHandler(path: path, headers: headers, promise: upgraded, early: early), position: .before(pending))
       }.get()
-      try await withDeadline(timeout, on: channel, what: "the engine's HTTP upgrade") {
-        try await upgraded.futureResult.get()
-      }
+      try await withDeadline(timeout, on: channel, what: "the engine's HTTP upgrade", waitingFor: upgraded.futureResult)
     } catch {
       upgraded.fail(error)
       try? await channel.close()
@@ -95,6 +93,8 @@ final class HTTPUpgradeHandler: ChannelDuplexHandler {
     let pending = early
     early = []
     for buffer in pending { channelRead(context: context, data: wrapInboundOut(buffer)) }
+    // A peer that hung up before this handler arrived sends no further event.
+    if !context.channel.isActive { peerClosed() }
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -174,12 +174,16 @@ final class HTTPUpgradeHandler: ChannelDuplexHandler {
   }
 
   func channelInactive(context: ChannelHandlerContext) {
+    peerClosed()
+    context.fireChannelInactive()
+  }
+
+  private func peerClosed() {
     switch state {
     case .upgraded: break
     case .readingErrorBody(let status, _): fail(status: status)
     default: failWith(KilnError(.connection, "the engine closed the connection before answering the upgrade"))
     }
-    context.fireChannelInactive()
   }
 }
 

@@ -2,6 +2,7 @@ import KilnCore
 public import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -71,9 +72,8 @@ public struct SocketDialer: StreamDialer {
       throw KilnError(.connection, "cannot connect to \(displayAddress)", underlying: ConnectErrorText(error, timeout: timeout))
     }
     do {
-      try await withDeadline(timeout, on: channel, what: sslContext == nil ? "connection" : "TLS handshake") {
-        try await handshake.futureResult.get()
-      }
+      try await withDeadline(
+        timeout, on: channel, what: sslContext == nil ? "connection" : "TLS handshake", waitingFor: handshake.futureResult)
     } catch {
       try? await channel.close()
       let code: KilnError.Code = sslContext == nil ? .connection : .tls
@@ -92,23 +92,39 @@ extension String {
   }
 }
 
-/// Waits for `body`, closing `channel` and failing with a timeout error when
+/// Waits for `future`, closing `channel` and failing with a timeout error when
 /// the deadline passes first, so a silent peer cannot hang the caller.
+///
+/// It races on the event loop rather than in a task group: awaiting a future
+/// is not cancellable, so a group would wait for a promise nobody completes.
 public func withDeadline<T: Sendable>(
-  _ timeout: Duration, on channel: any Channel, what: String, _ body: @escaping @Sendable () async throws -> T
+  _ timeout: Duration, on channel: any Channel, what: String, waitingFor future: EventLoopFuture<T>
 ) async throws -> T {
-  try await withThrowingTaskGroup(of: T?.self) { group in
-    group.addTask { try await body() }
-    group.addTask {
-      try await Task.sleep(for: timeout)
-      return nil
+  let loop = future.eventLoop
+  let outcome = loop.makePromise(of: T.self)
+  let settled = Settled()
+  let timer = loop.scheduleTask(in: timeout.timeAmount) {
+    guard settled.claim() else { return }
+    outcome.fail(KilnError(.timeout, "\(what) timed out after \(timeout.shortDescription)"))
+    channel.close(promise: nil)
+  }
+  future.whenComplete { result in
+    timer.cancel()
+    guard settled.claim() else { return }
+    outcome.completeWith(result)
+  }
+  return try await outcome.futureResult.get()
+}
+
+/// Lets exactly one of two racing completions through.
+private final class Settled: Sendable {
+  private let done = Mutex(false)
+
+  func claim() -> Bool {
+    done.withLock { done in
+      defer { done = true }
+      return !done
     }
-    defer { group.cancelAll() }
-    guard let first = try await group.next(), let value = first else {
-      channel.close(promise: nil)
-      throw KilnError(.timeout, "\(what) timed out after \(timeout.shortDescription)")
-    }
-    return value
   }
 }
 

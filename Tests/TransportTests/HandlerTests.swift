@@ -1,6 +1,7 @@
 import KilnCore
 import NIOCore
 import NIOEmbedded
+import NIOPosix
 import Testing
 
 @testable import Transport
@@ -43,5 +44,35 @@ struct HTTPUpgradeHandlerTests {
     } throws: { error in
       (error as? KilnError)?.message == "the engine refused the BuildKit upgrade (404 Not Found): page not found"
     }
+  }
+}
+
+struct DeadlineTests {
+  /// The race behind a hang seen in CI: the peer (a TLS server refusing our
+  /// certificate) hangs up before the upgrade handler is installed.
+  @Test func upgradeOnAClosedChannelFailsAtOnce() throws {
+    let channel = EmbeddedChannel()
+    let promise = channel.eventLoop.makePromise(of: Void.self)
+    try channel.connect(to: .init(ipAddress: "127.0.0.1", port: 1)).wait()
+    try channel.close().wait()
+    try channel.pipeline.syncOperations.addHandler(HTTPUpgradeHandler(path: "/grpc", headers: [], promise: promise))
+    #expect {
+      try promise.futureResult.wait()
+    } throws: { error in
+      (error as? KilnError)?.message == "the engine closed the connection before answering the upgrade"
+    }
+  }
+
+  /// A promise that nobody completes still ends in a timeout error.
+  @Test func deadlineEndsAWaitNobodyAnswers() async throws {
+    let channel = NIOAsyncTestingChannel()
+    // A real loop: the testing loop's clock only moves when told to.
+    let never = MultiThreadedEventLoopGroup.singleton.any().makePromise(of: Int.self)
+    await #expect {
+      try await withDeadline(.milliseconds(50), on: channel, what: "the answer", waitingFor: never.futureResult)
+    } throws: { error in
+      (error as? KilnError)?.message == "the answer timed out after 50ms"
+    }
+    never.succeed(1)
   }
 }
