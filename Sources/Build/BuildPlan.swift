@@ -23,6 +23,21 @@ public struct BuildFlags: Sendable {
   public var outputs: [String] = []
   public var secrets: [String] = []
   public var ssh: [String] = []
+  /// The Dockerfile's text when it does not come from a file (`-f -`, bake's `dockerfile-inline`).
+  public var dockerfileContent: String?
+  /// `--build-context name=value`, `--cache-from`, `--cache-to`, `--no-cache-filter`, `--allow`,
+  /// `--attest`, `--ulimit`: each as its CLI text.
+  public var buildContexts: [String] = []
+  public var cacheFrom: [String] = []
+  public var cacheTo: [String] = []
+  public var noCacheFilter: [String] = []
+  public var allow: [String] = []
+  public var attests: [String] = []
+  public var ulimits: [String] = []
+  public var sbom: String?
+  public var provenance: String?
+  public var shmSize: String?
+  public var push = false
   public init() {}
 }
 
