@@ -207,6 +207,9 @@ public struct BuildPlan: Sendable {
     guard let mode = ProgressMode.resolve(flag: flag, environment: environment["BUILDKIT_PROGRESS"]) else {
       throw KilnError(.invalidArgument, "invalid progress mode \"\(flags.progress ?? environment["BUILDKIT_PROGRESS"] ?? "")\": use auto, plain, tty, rawjson or quiet")
     }
+    if mode == .tty, !Terminal.standardErrorIsTerminal {
+      throw KilnError(.invalidArgument, "failed to get console: provided file is not a console")
+    }
     return mode
   }
 

@@ -21,7 +21,10 @@ struct BuildCommand: AsyncParsableCommand {
     let node = BuildNode(dialer: try await connection.dialer(environment: environment), timeout: try connection.connectTimeout(), environment: environment)
     let plan = try BuildPlan(flags: options.flags, contextPath: context, environment: environment, onEngine: node.isEngine)
     let mode = try plan.progressMode(environment: environment)
-    let sink = ProgressSink(mode: mode, description: connection.address == nil && environment["BUILDKIT_HOST"] == nil ? "building with \"default\" instance using docker driver" : nil)
+    let onDefault = connection.address == nil && environment["BUILDKIT_HOST"] == nil
+    let sink = ProgressSink(
+      mode: mode, description: onDefault ? "building with \"default\" instance using docker driver" : nil,
+      consoleDescription: onDefault ? "docker:default" : nil, environment: environment.values)
     let result: BuildResult
     do {
       result = try await InterruptCancellation.run {

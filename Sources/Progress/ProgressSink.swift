@@ -3,41 +3,54 @@ import Synchronization
 
 /// Prints the status stream in the chosen `--progress` mode, on stderr as
 /// buildx does. Plain text is printed in batches on a tick, as buildx's
-/// printer does, so a step that starts and ends within one tick prints once.
+/// printer does, so a step that starts and ends within one tick prints once;
+/// the `tty` view is redrawn on every tick so its timers move.
 public final class ProgressSink: Sendable {
-  private let mode: ProgressMode
-  private let state: Mutex<(printer: PlainPrinter, pending: StatusUpdate)>
+  private struct State {
+    var plain: PlainPrinter
+    var tty: TTYPrinter
+    var pending = StatusUpdate()
+  }
+
+  /// The mode in effect: `auto` becomes `tty` on a terminal, else `plain`.
+  public let mode: ProgressMode
+  private let state: Mutex<State>
   public static let tick = Duration.milliseconds(150)
 
-  public init(mode: ProgressMode, description: String?) {
-    self.mode = mode
-    self.state = Mutex((PlainPrinter(description: description), StatusUpdate()))
+  /// `description` opens plain output (`#0 building with "default" instance using docker driver`);
+  /// `consoleDescription` sits at the right of the tty header (`docker:default`).
+  public init(mode: ProgressMode, description: String?, consoleDescription: String? = nil, environment: [String: String] = [:]) {
+    self.mode = mode == .auto ? (Terminal.standardErrorIsTerminal ? .tty : .plain) : mode
+    let tty = TTYPrinter(description: consoleDescription, colors: Terminal.colorsEnabled(environment: environment))
+    self.state = Mutex(State(plain: PlainPrinter(description: description), tty: tty))
   }
 
   public func receive(_ update: StatusUpdate) {
     switch mode {
     case .quiet: return
     case .rawjson: Self.write(RawJSONPrinter.line(update))
-    case .auto, .tty, .plain:
-      // Kiln has no live tty view yet: `auto` and `tty` print plain text.
-      state.withLock { $0.pending = $0.pending.merging(update) }
+    case .tty: state.withLock { $0.tty.apply(update) }
+    case .auto, .plain: state.withLock { $0.pending = $0.pending.merging(update) }
     }
   }
 
-  /// Prints what arrived since the last tick.
-  public func flush() {
+  /// Prints what arrived since the last tick (plain) or redraws the view (tty).
+  public func flush(final: Bool = false) {
     let text = state.withLock { state -> String in
+      if mode == .tty {
+        let size = Terminal.size()
+        return state.tty.frame(width: size.width, height: size.height, final: final)
+      }
       guard !state.pending.isEmpty else { return "" }
       defer { state.pending = StatusUpdate() }
-      return state.printer.apply(state.pending)
+      return state.plain.apply(state.pending)
     }
     if !text.isEmpty { Self.write(text) }
   }
 
   /// Runs `body` while printing on every tick; prints the rest at the end.
   public func printing<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-    defer { flush() }
-    return try await withThrowingTaskGroup(of: Void.self) { group in
+    try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
         while !Task.isCancelled {
           try? await Task.sleep(for: Self.tick)
@@ -49,10 +62,13 @@ public final class ProgressSink: Sendable {
     }
   }
 
+  /// The last frame (every line, `FINISHED` when all is done) and, after a
+  /// failure, the failing steps with their output.
   public func finish(failed: Bool) {
-    flush()
-    guard failed, mode != .quiet, mode != .rawjson else { return }
-    let summary = state.withLock { $0.printer.errorSummary() }
+    guard mode != .quiet, mode != .rawjson else { return }
+    flush(final: true)
+    guard failed else { return }
+    let summary = state.withLock { mode == .tty ? $0.tty.errorSummary() : $0.plain.errorSummary() }
     if !summary.isEmpty { Self.write(summary) }
   }
 

@@ -100,8 +100,8 @@ extension StatusUpdate {
 public enum ProgressMode: String, Sendable, CaseIterable {
   case auto, tty, plain, rawjson, quiet
 
-  /// `--progress` wins over `BUILDKIT_PROGRESS`; `auto` means plain for now
-  /// (Kiln's live `tty` view is not written yet, so `tty` prints plain too).
+  /// `--progress` wins over `BUILDKIT_PROGRESS`; `auto` (the default) becomes
+  /// `tty` on a terminal and `plain` elsewhere when the printer starts.
   public static func resolve(flag: String?, environment: String?) -> ProgressMode? {
     let text = flag ?? environment ?? "auto"
     return ProgressMode(rawValue: text)
