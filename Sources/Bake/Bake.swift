@@ -158,12 +158,13 @@ public enum Bake {
     }
     names = dedupNames(names)
     let o = try c.overrides(overrides, environment: environment)
+    let index = Config.Index(c)
     var targets: [String: Target] = [:]
     var groups: [String: Group] = [:]
     for name in names {
-      let (ts, gs) = c.resolveGroup(name)
-      for t in ts { targets[t] = try c.resolveTarget(t, o) }
-      for g in gs { if let group = c.groups.first(where: { $0.name == g }) { groups[g] = group } }
+      let (ts, gs) = c.resolveGroup(name, in: index)
+      for t in ts { targets[t] = try c.resolveTarget(t, o, in: index) }
+      for g in gs { if let group = c.group(g, in: index) { groups[g] = group } }
     }
     for name in names where !(groups["default"] != nil && name == "default") {
       groups["default", default: Group(name: "default", targets: [])].targets.append(name)
@@ -174,7 +175,7 @@ public enum Bake {
     }
     for name in targets.keys.sorted() {
       guard var t = targets[name] else { continue }
-      try c.loadLinks(name, &t, &targets, o, visited: [])
+      try c.loadLinks(name, &t, &targets, o, visited: [], in: index)
       targets[name] = t
     }
     for (name, var t) in targets {
