@@ -91,9 +91,17 @@ public struct BuildSession: Sendable {
     // default policy answers fast pings with GOAWAY ("connection is draining").
     config.connection.keepalive.clientBehavior.allowWithoutCalls = true
     config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .zero
-    if ProcessInfo.processInfo.environment["KILN_DEBUG_SESSION"] != nil {
+    if let debug = ProcessInfo.processInfo.environment["KILN_DEBUG_SESSION"] {
       config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SessionErrorLogger(), position: .last) }
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(SessionErrorLogger(), position: .last)
+          if debug == "frames" {
+            // Behind the handler holding the daemon's first bytes, so the tracer sees them all.
+            let sync = channel.pipeline.syncOperations
+            let held = try? sync.context(name: PendingBytesHandler.name)
+            try sync.addHandler(HTTP2FrameTracer(), position: held.map { .after($0.handler) } ?? .first)
+          }
+        }
       }
       config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { channel in
         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SessionErrorLogger()) }
