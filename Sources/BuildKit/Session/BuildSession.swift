@@ -87,8 +87,8 @@ public struct BuildSession: Sendable {
     config.rpc.maxRequestPayloadSize = 16 * 1024 * 1024
     config.http2.maxFrameSize = 1 << 20
     // The daemon's gRPC client pings to estimate bandwidth while a large context
-    // streams; on this private connection any ping rate is fine, and the
-    // default policy answers fast pings with GOAWAY ("connection is draining").
+    // streams. HTTP2PingResponder answers those before gRPC sees them; should
+    // one reach it, any ping rate is fine on this private connection.
     config.connection.keepalive.clientBehavior.allowWithoutCalls = true
     config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .zero
     if let debug = ProcessInfo.processInfo.environment["KILN_DEBUG_SESSION"] {
