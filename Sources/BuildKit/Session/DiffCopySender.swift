@@ -109,6 +109,7 @@ struct DiffCopySender: Sendable {
           if pending.isEmpty {
             try await writer.flush()
             await requests.wait()
+            try Task.checkCancellation()
           }
           for request in pending {
             if try await serve(request) { return }
@@ -165,17 +166,26 @@ final class RequestQueue: Sendable {
     }
   }
 
-  /// Returns once something was pushed (at once if something is waiting).
+  /// Returns once something was pushed (at once if something is waiting),
+  /// or once the task is cancelled.
   func wait() async {
-    await withCheckedContinuation { continuation in
-      let ready = state.withLock { state in
-        if state.items.isEmpty {
-          state.waiter = continuation
-          return false
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { continuation in
+        let ready = state.withLock { state in
+          if state.items.isEmpty, !Task.isCancelled {
+            state.waiter = continuation
+            return false
+          }
+          return true
         }
-        return true
+        if ready { continuation.resume() }
       }
-      if ready { continuation.resume() }
+    } onCancel: {
+      let waiter = state.withLock { state in
+        defer { state.waiter = nil }
+        return state.waiter
+      }
+      waiter?.resume()
     }
   }
 }
