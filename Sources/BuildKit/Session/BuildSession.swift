@@ -87,13 +87,21 @@ public struct BuildSession: Sendable {
     config.rpc.maxRequestPayloadSize = 16 * 1024 * 1024
     config.http2.maxFrameSize = 1 << 20
     // The daemon's gRPC client pings to estimate bandwidth while a large context
-    // streams; on this private connection any ping rate is fine, and the
-    // default policy answers fast pings with GOAWAY ("connection is draining").
+    // streams. HTTP2PingResponder answers those before gRPC sees them; should
+    // one reach it, any ping rate is fine on this private connection.
     config.connection.keepalive.clientBehavior.allowWithoutCalls = true
     config.connection.keepalive.clientBehavior.minPingIntervalWithoutCalls = .zero
-    if ProcessInfo.processInfo.environment["KILN_DEBUG_SESSION"] != nil {
+    if let debug = ProcessInfo.processInfo.environment["KILN_DEBUG_SESSION"] {
       config.channelDebuggingCallbacks.onAcceptTCPConnection = { channel in
-        channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SessionErrorLogger(), position: .last) }
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(SessionErrorLogger(), position: .last)
+          if debug == "frames" {
+            // Behind the handler holding the daemon's first bytes, so the tracer sees them all.
+            let sync = channel.pipeline.syncOperations
+            let held = try? sync.context(name: PendingBytesHandler.name)
+            try sync.addHandler(HTTP2FrameTracer(), position: held.map { .after($0.handler) } ?? .first)
+          }
+        }
       }
       config.channelDebuggingCallbacks.onAcceptHTTP2Stream = { channel in
         channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(SessionErrorLogger()) }

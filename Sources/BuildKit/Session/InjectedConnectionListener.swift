@@ -76,6 +76,17 @@ final class AcceptInjectedHandler: ChannelInboundHandler {
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     let child = unwrapInboundIn(data)
+    // In front of gRPC's HTTP/2 handler (behind the bytes held since the
+    // handshake): the daemon's PINGs are answered before NIOHTTP2 counts them.
+    do {
+      let sync = child.pipeline.syncOperations
+      let held = try? sync.context(name: PendingBytesHandler.name)
+      try sync.addHandler(HTTP2PingResponder(), name: HTTP2PingResponder.name, position: held.map { .after($0.handler) } ?? .first)
+    } catch {
+      context.fireErrorCaught(error)
+      child.close(promise: nil)
+      return
+    }
     // Both channels share one event loop, so the configured future is already complete.
     let configured = configurator.configure(channel: child, tls: .none)
     let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
