@@ -7,6 +7,7 @@ import Synchronization
 public final class ProgressSink: Sendable {
   private let mode: ProgressMode
   private let state: Mutex<(printer: PlainPrinter, pending: StatusUpdate)>
+  private let logSources = Mutex(LogSources())
   public static let tick = Duration.milliseconds(150)
 
   public init(mode: ProgressMode, description: String?) {
@@ -14,7 +15,10 @@ public final class ProgressSink: Sendable {
     self.state = Mutex((PlainPrinter(description: description), StatusUpdate()))
   }
 
-  public func receive(_ update: StatusUpdate) {
+  /// `source` names the build an update comes from when several share this display.
+  public func receive(_ update: StatusUpdate, source: String? = nil) {
+    var update = update
+    if let source { update = logSources.withLock { $0.filter(update, source: source) } }
     switch mode {
     case .quiet: return
     case .rawjson: Self.write(RawJSONPrinter.line(update))
