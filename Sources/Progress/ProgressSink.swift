@@ -24,7 +24,8 @@ public final class ProgressSink: Sendable {
     case .rawjson: Self.write(RawJSONPrinter.line(update))
     case .auto, .tty, .plain:
       // Kiln has no live tty view yet: `auto` and `tty` print plain text.
-      state.withLock { $0.pending = $0.pending.merging(update) }
+      let scoped = source.map { update.scoped(to: $0) } ?? update
+      state.withLock { $0.pending = $0.pending.merging(scoped) }
     }
   }
 

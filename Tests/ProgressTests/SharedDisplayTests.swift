@@ -2,8 +2,8 @@ import Foundation
 import Progress
 import Testing
 
-/// Logs of a vertex that several builds share are kept from the first build that logged it.
-struct LogSourcesTests {
+/// Several builds in one display: shared vertexes' logs once, each build's vertexes numbered apart.
+struct SharedDisplayTests {
   @Test func sharedVertexLogsComeFromTheFirstSource() {
     var sources = LogSources()
     let line = { (vertex: String) in StatusUpdate.Log(vertex: vertex, data: Data("x\n".utf8)) }
@@ -19,5 +19,16 @@ struct LogSourcesTests {
     var sources = LogSources()
     let update = StatusUpdate(vertexes: [.init(digest: "v1", name: "[app 1/2] FROM busybox")])
     #expect(sources.filter(update, source: "app") == update)
+  }
+
+  @Test func sameDigestFromTwoBuildsPrintsTwice() {
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+    let export = { (name: String, done: Bool) in
+      StatusUpdate(vertexes: [.init(digest: "e", name: name, started: t0, completed: done ? t0 + 0.01 : nil)])
+    }
+    var p = PlainPrinter()
+    var out = p.apply(export("[a] exporting to image", true).scoped(to: "a"))
+    out += p.apply(export("[b] exporting to image", true).scoped(to: "b"))
+    #expect(out == "#1 [a] exporting to image\n#1 DONE 0.0s\n\n#2 [b] exporting to image\n#2 DONE 0.0s\n")
   }
 }
