@@ -75,6 +75,43 @@ struct BakeBuildIntegrationTests {
     Self.remove(tagA, tagB)
   }
 
+  @Test func targetsBuildConcurrently() throws {
+    let token = Build.unique()
+    let dir = try Self.project("bake-concurrent", bake: """
+      target "one" {
+        context    = "\(TestDirectory.root)/PLACEHOLDER"
+        dockerfile = "one.Dockerfile"
+        output     = ["type=cacheonly"]
+      }
+      target "two" {
+        context    = "\(TestDirectory.root)/PLACEHOLDER"
+        dockerfile = "two.Dockerfile"
+        output     = ["type=cacheonly"]
+      }
+      """, [
+      "one.Dockerfile": "FROM \(Self.base)\nRUN sleep 2 && echo one-\(token)\n",
+      "two.Dockerfile": "FROM \(Self.base)\nRUN sleep 2 && echo two-\(token)\n",
+    ])
+    try Self.fixPlaceholder(dir)
+    let result = try Self.bake(dir, ["one", "two", "--progress=rawjson"])
+    #expect(result.status == 0, "\(result.stderr)")
+    // Each RUN step's start and end, from the status stream: the two must overlap.
+    var started: [String: String] = [:]
+    var completed: [String: String] = [:]
+    for line in result.stderr.split(separator: "\n") {
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+      for vertex in object["vertexes"] as? [[String: Any]] ?? [] {
+        guard let name = vertex["name"] as? String, name.contains("RUN sleep 2") else { continue }
+        let target = name.hasPrefix("[one ") ? "one" : "two"
+        if let s = vertex["started"] as? String { started[target] = started[target] ?? s }
+        if let c = vertex["completed"] as? String { completed[target] = c }
+      }
+    }
+    let (s1, s2, c1, c2) = (try #require(started["one"]), try #require(started["two"]), try #require(completed["one"]), try #require(completed["two"]))
+    // RFC 3339 timestamps of one clock and format compare as text.
+    #expect(s1 < c2 && s2 < c1, "one \(s1)–\(c1), two \(s2)–\(c2)")
+  }
+
   @Test func groupSelectsNestedTargetsOnly() throws {
     let token = Build.unique()
     let tags = ["x", "y", "z"].map { "kiln-test/bake-group-\($0):\(token)" }
