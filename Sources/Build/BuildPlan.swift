@@ -202,10 +202,13 @@ public struct BuildPlan: Sendable {
   }
 
   public func progressMode(environment: Environment) throws -> ProgressMode {
-    if flags.quiet { return .quiet }
-    let flag = flags.progress == "none" ? "quiet" : flags.progress
-    guard let mode = ProgressMode.resolve(flag: flag, environment: environment["BUILDKIT_PROGRESS"]) else {
-      throw KilnError(.invalidArgument, "invalid progress mode \"\(flags.progress ?? environment["BUILDKIT_PROGRESS"] ?? "")\": use auto, plain, tty, rawjson or quiet")
+    flags.quiet ? .quiet : try Self.progressMode(flag: flags.progress, environment: environment)
+  }
+
+  /// `--progress` (`none` is `quiet`), else `BUILDKIT_PROGRESS`, else `auto`; `tty` needs a terminal.
+  public static func progressMode(flag: String?, environment: Environment) throws -> ProgressMode {
+    guard let mode = ProgressMode.resolve(flag: flag == "none" ? "quiet" : flag, environment: environment["BUILDKIT_PROGRESS"]) else {
+      throw KilnError(.invalidArgument, "invalid progress mode \"\(flag ?? environment["BUILDKIT_PROGRESS"] ?? "")\": use auto, plain, tty, rawjson or quiet")
     }
     if mode == .tty, !Terminal.standardErrorIsTerminal {
       throw KilnError(.invalidArgument, "failed to get console: provided file is not a console")

@@ -1,10 +1,12 @@
 import ArgumentParser
 import Bake
+import Build
 import Foundation
 import KilnCore
+import Progress
 
-/// `kiln bake`: evaluates bake files as `docker buildx bake` does. `--print` and `--list` work
-/// without a builder; building is not implemented yet.
+/// `kiln bake`: evaluates bake files as `docker buildx bake` does and builds the selected
+/// targets concurrently on one node (see `BakeBuild`). `--print` and `--list` need no builder.
 struct BakeCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bake", abstract: "Build from a file", aliases: ["f"])
@@ -60,8 +62,7 @@ struct BakeCommand: AsyncParsableCommand {
   @Option(help: "Allow build to access specified resources")
   var allow: [String] = []
 
-  @Option(help: "Override the configured builder instance")
-  var builder: String?
+  @OptionGroup var connection: ConnectionOptions
 
   @Option(help: "Set type of progress output")
   var progress: String?
@@ -73,13 +74,46 @@ struct BakeCommand: AsyncParsableCommand {
   var targets: [String] = []
 
   func run() async throws {
-    let env = Environment.current.values
-    let output = try render(environment: env) { FileHandle.standardInput.readDataToEndOfFile() }
-    FileHandle.standardOutput.write(Data(output.utf8))
+    let environment = Environment.current
+    switch try evaluate(environment: environment.values, stdin: { FileHandle.standardInput.readDataToEndOfFile() }) {
+    case .text(let output):
+      FileHandle.standardOutput.write(Data(output.utf8))
+    case .build(let resolved):
+      try await build(resolved, environment: environment)
+    }
   }
 
-  /// Everything but the I/O, for tests: the text `--print` or `--list` writes.
-  func render(environment env: [String: String], stdin: () -> Data) throws(KilnError) -> String {
+  /// What the definition asks for: text (`--print`, `--list`) or targets to build.
+  enum Evaluation {
+    case text(String)
+    case build(Resolved)
+  }
+
+  /// Builds the resolved targets on the node `kiln build` would use, into one progress display;
+  /// writes `--metadata-file` when all succeeded.
+  private func build(_ resolved: Resolved, environment: Environment) async throws {
+    let mode = try BuildPlan.progressMode(flag: progress, environment: environment)
+    let node = BuildNode(dialer: try await connection.dialer(environment: environment), timeout: try connection.connectTimeout(), environment: environment)
+    let bake = try BakeBuild(resolved, environment: environment, onEngine: node.isEngine)
+    let usesDefault = connection.address == nil && connection.builder == nil && environment["BUILDKIT_HOST"] == nil
+    let sink = ProgressSink(
+      mode: mode, description: usesDefault ? "building with \"default\" instance using docker driver" : nil,
+      consoleDescription: usesDefault ? "docker:default" : nil, environment: environment.values)
+    let results: [String: BuildResult]
+    do {
+      results = try await InterruptCancellation.run {
+        try await sink.printing { try await bake.run(on: node, environment: environment, sink: sink) }
+      }
+    } catch {
+      sink.finish(failed: true)
+      throw error
+    }
+    sink.finish(failed: false)
+    if let metadataFile { try BakeBuild.writeMetadata(results, to: metadataFile) }
+  }
+
+  /// Everything but the I/O, for tests: the text `--print` or `--list` writes, or the targets to build.
+  func evaluate(environment env: [String: String], stdin: () -> Data) throws(KilnError) -> Evaluation {
     // cobra's notice for buildx's deprecated spellings.
     for (used, name, kind) in [(listTargets, "list-targets", "targets"), (listVariables, "list-variables", "variables")] where used {
       FileHandle.standardError.write(
@@ -91,7 +125,6 @@ struct BakeCommand: AsyncParsableCommand {
     if let first = targets.first, ["http://", "https://", "git://", "git@"].contains(where: first.hasPrefix) {
       throw KilnError(.unsupported, "remote bake definitions are not implemented yet")
     }
-    if !print && listSpec.isEmpty { throw KilnError(.unsupported, "building targets is not implemented yet; use --print or --list") }
 
     let files = try Bake.readFiles(files, environment: env) { String(decoding: stdin(), as: UTF8.self) }
     var lookupAllowed = true
@@ -104,15 +137,15 @@ struct BakeCommand: AsyncParsableCommand {
 
     if !listSpec.isEmpty {
       let (type, json) = try parseList(listSpec)
-      return type == "targets"
-        ? Bake.listTargets(definition.config, json: json) : Bake.listVariables(definition.variables, json: json)
+      return .text(
+        type == "targets" ? Bake.listTargets(definition.config, json: json) : Bake.listVariables(definition.variables, json: json))
     }
     let (policyOverrides, policyDisabled) = try Bake.policyOverrides(policy)
     var resolved = try Bake.resolve(
       definition, targets: targets, overrides: effectiveOverrides + policyOverrides, environment: lookupAllowed ? env : nil)
     if policyDisabled { Bake.disablePolicy(&resolved) }
     try checkLocalInputs(resolved, env)
-    return resolved.printed
+    return print ? .text(resolved.printed) : .build(resolved)
   }
 
   /// containerd's `platforms.Format(DefaultSpec())`, unnormalised: arm64 hosts report `arm64/v8`.

@@ -15,6 +15,7 @@ public final class ProgressSink: Sendable {
   /// The mode in effect: `auto` becomes `tty` on a terminal, else `plain`.
   public let mode: ProgressMode
   private let state: Mutex<State>
+  private let logSources = Mutex(LogSources())
   public static let tick = Duration.milliseconds(150)
 
   /// `description` opens plain output (`#0 building with "default" instance using docker driver`);
@@ -25,12 +26,18 @@ public final class ProgressSink: Sendable {
     self.state = Mutex(State(plain: PlainPrinter(description: description), tty: tty))
   }
 
-  public func receive(_ update: StatusUpdate) {
+  /// `source` names the build an update comes from when several share this display.
+  public func receive(_ update: StatusUpdate, source: String? = nil) {
+    var update = update
+    if let source { update = logSources.withLock { $0.filter(update, source: source) } }
     switch mode {
     case .quiet: return
     case .rawjson: Self.write(RawJSONPrinter.line(update))
-    case .tty: state.withLock { $0.tty.apply(update) }
-    case .auto, .plain: state.withLock { $0.pending = $0.pending.merging(update) }
+    case .tty, .auto, .plain:
+      let scoped = source.map { update.scoped(to: $0) } ?? update
+      state.withLock { state in
+        if mode == .tty { state.tty.apply(scoped) } else { state.pending = state.pending.merging(scoped) }
+      }
     }
   }
 
