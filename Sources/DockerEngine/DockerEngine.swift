@@ -28,7 +28,8 @@ public struct DockerEngine: Sendable {
 
   /// Sends one request; the connection closes after the response.
   public func send(
-    _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json"
+    _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json",
+    headers: [(String, String)] = []
   ) async throws -> HTTPResponse {
     let target = path + Self.queryString(query)
     let stream: DialedStream
@@ -40,6 +41,7 @@ public struct DockerEngine: Sendable {
     let channel = stream.channel
     let done = channel.eventLoop.makePromise(of: HTTPResponse.self)
     var head = "\(method) \(target) HTTP/1.1\r\nHost: docker\r\nUser-Agent: kiln\r\nConnection: close\r\n"
+    for (name, value) in headers { head += "\(name): \(value)\r\n" }
     if let body {
       head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
     } else if method == "POST" || method == "PUT" {
@@ -74,9 +76,10 @@ public struct DockerEngine: Sendable {
   /// `KilnError` carrying the engine's message (404 becomes `.notFound`).
   @discardableResult
   public func call(
-    _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json"
+    _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json",
+    headers: [(String, String)] = []
   ) async throws -> HTTPResponse {
-    let response = try await send(method, path, query: query, body: body, contentType: contentType)
+    let response = try await send(method, path, query: query, body: body, contentType: contentType, headers: headers)
     guard (200..<300).contains(response.status) else { throw Self.failure(response, method: method, path: path) }
     return response
   }
