@@ -95,7 +95,9 @@ extension BuildPlan {
       throw notSupported("Docker exporter", docs: "https://docs.docker.com/go/build-exporters/")
     case "oci", "docker":
       guard entry.destination != nil else {
-        throw KilnError(.unsupported, "--load into the Docker Engine from another BuildKit is not implemented yet")
+        // `--load`: the tarball goes to a temporary file, then into the engine.
+        guard entry.type == "docker" else { throw KilnError(.invalidArgument, "dest is required for oci exporter") }
+        return ([ExportSpec(type: "docker", attrs: entry.attrs)], nil, [])
       }
       // `tar=false` writes an OCI layout directory instead of a tarball.
       if parseBool(entry.attrs["tar"]) == false {

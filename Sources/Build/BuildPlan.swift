@@ -65,8 +65,11 @@ public struct BuildPlan: Sendable {
   /// Engine, whose BuildKit v0.8 `moby` exporter cannot push): buildx pushes
   /// through the engine's API too.
   public var pushNames: [String] = []
-  /// A temporary directory holding a Dockerfile given as text (`-f -`); removed after the build.
-  public var temporaryDirectory: String?
+  /// Temporary directories (a Dockerfile given as text, a tarball to load); removed after the build.
+  public var temporaryPaths: [String] = []
+  /// `--load` from a BuildKit that is not the engine's: the `docker`
+  /// exporter's tarball, loaded into the engine (`POST /images/load`) after the build.
+  public var loadTarball: String?
 
   /// `onEngine`: the BuildKit is the Docker Engine's, whose `moby` exporter
   /// stores images; a standalone BuildKit keeps results only in its cache
@@ -93,14 +96,13 @@ public struct BuildPlan: Sendable {
     }
     if let text = flags.dockerfileContent {
       // buildx writes a Dockerfile given as text to a temporary directory and serves that.
-      let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kiln-dockerfile-" + BuildSession.randomID()).path
+      let directory = try Self.temporaryDirectory("kiln-dockerfile-")
       do {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/Dockerfile"))
       } catch {
         throw KilnError(.io, "cannot write the Dockerfile to \(directory)", underlying: error)
       }
-      temporaryDirectory = directory
+      temporaryPaths.append(directory)
       dockerfileDirectory = directory
       dockerfileName = "Dockerfile"
       localDirectories["dockerfile"] = directory
@@ -125,6 +127,12 @@ public struct BuildPlan: Sendable {
     }
     try addOptions(flags, currentDirectory: currentDirectory, onEngine: onEngine)
     (exports, outputTarget, pushNames) = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
+    if !onEngine, exports.first?.type == "docker", outputTarget == nil {
+      let directory = try Self.temporaryDirectory("kiln-load-")
+      temporaryPaths.append(directory)
+      loadTarball = directory + "/image.tar"
+      outputTarget = .file(loadTarball)
+    }
     secrets = try flags.secrets.map { text in
       var secret = try SecretSource.parse(text)
       if case .file(let path) = secret.origin { secret.origin = .file(Self.absolute(path, from: currentDirectory)) }
@@ -139,9 +147,19 @@ public struct BuildPlan: Sendable {
       || path.hasPrefix("ssh://") || path.hasPrefix("github.com/")
   }
 
-  /// Removes what the plan created on disk (the `-f -` Dockerfile).
+  /// Removes what the plan created on disk.
   public func cleanUp() {
-    if let temporaryDirectory { try? FileManager.default.removeItem(atPath: temporaryDirectory) }
+    for path in temporaryPaths { try? FileManager.default.removeItem(atPath: path) }
+  }
+
+  static func temporaryDirectory(_ prefix: String) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(prefix + BuildSession.randomID()).path
+    do {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    } catch {
+      throw KilnError(.io, "cannot create the temporary directory \(directory)", underlying: error)
+    }
+    return directory
   }
 
   static func absolute(_ path: String, from directory: String) -> String {

@@ -69,6 +69,9 @@ public enum BuildRunner {
     if !plan.pushNames.isEmpty, let engine = (node.dialer as? DockerHijackDialer)?.engine {
       result = try await push(plan.pushNames, through: DockerEngine(dialer: engine, requestTimeout: .seconds(600)), credentials: credentials, response: response, progress: progress)
     }
+    if let tarball = plan.loadTarball {
+      try await load(tarball, into: DockerEngine(host: try DockerHost.resolve(environment: environment), requestTimeout: .seconds(600)), progress: progress)
+    }
     return BuildResult(ref: ref, response: result, counters: session.counters)
   }
 
@@ -103,6 +106,21 @@ public enum BuildRunner {
       response["containerimage.digest"] = firstDigest
     }
     return response
+  }
+
+  /// `--load` from a standalone BuildKit: the docker exporter's tarball,
+  /// streamed into the engine as buildx does (`POST /images/load`).
+  static func load(_ tarball: String, into engine: DockerEngine, progress: @escaping @Sendable (StatusUpdate) -> Void) async throws {
+    let vertex = "kiln-load-" + tarball
+    let started = Date()
+    progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "importing to docker", started: started)]))
+    do {
+      try await engine.loadImage(tarballAt: tarball)
+    } catch {
+      progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "importing to docker", started: started, completed: Date(), error: "\(error)")]))
+      throw error
+    }
+    progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "importing to docker", started: started, completed: Date())]))
   }
 
   /// The registry host of an image reference (`docker.io` when it names none).

@@ -25,10 +25,12 @@ extension DockerEngine {
     return try Self.jsonStream(response.body, what: "push of \(reference)")
   }
 
-  /// `POST /images/load` with a docker (or, on newer engines, OCI) image tarball.
+  /// `POST /images/load` with a docker (or, on newer engines, OCI) image
+  /// tarball, streamed from the file. Returns the engine's messages
+  /// (`Loaded image: NAME`).
   @discardableResult
-  public func loadImage(tarball: [UInt8]) async throws -> [String] {
-    let response = try await call("POST", "/images/load", query: [("quiet", "1")], body: tarball, contentType: "application/x-tar")
+  public func loadImage(tarballAt path: String) async throws -> [String] {
+    let response = try await call("POST", "/images/load", query: [("quiet", "1")], contentType: "application/x-tar", bodyFile: path)
     return try Self.jsonStream(response.body, what: "image load")
   }
 
