@@ -41,7 +41,7 @@ let package = Package(
     .target(name: "HCL", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .target(name: "BuildContext", dependencies: ["KilnCore"], swiftSettings: upcoming),
     .target(name: "Progress", swiftSettings: upcoming),
-    .target(name: "Build", dependencies: ["KilnCore", "BuildKit", "Progress", "Transport"], swiftSettings: upcoming),
+    .target(name: "Build", dependencies: ["KilnCore", "BuildKit", "DockerEngine", "Progress", "Transport"], swiftSettings: upcoming),
     .target(
       name: "Bake",
       dependencies: ["HCL", "KilnCore", .product(name: "Yams", package: "Yams")],

@@ -45,46 +45,94 @@ public struct BuildFlags: Sendable {
 /// exporters, as buildx computes them in `build/opt.go`.
 public struct BuildPlan: Sendable {
   public let flags: BuildFlags
+  /// The context directory, or the URL of a remote (git, HTTP) context.
   public let contextDirectory: String
   public let dockerfileDirectory: String
   public let dockerfileName: String
   public var frontendAttrs: [String: String] = [:]
   public var exports: [ExportSpec] = []
-  /// Where a `local` or `tar` output lands on this machine.
+  /// Where a `local`, `tar`, `oci` or `docker` output lands on this machine.
   public var outputTarget: OutputTarget?
   public var secrets: [SecretSource] = []
   public var sshAgents: [SSHAgentSource] = []
-
-  public var localDirectories: [String: String] {
-    ["context": contextDirectory, "dockerfile": dockerfileDirectory]
-  }
+  /// Local directories the session serves, by the names the frontend asks for.
+  public var localDirectories: [String: String] = [:]
+  /// `--allow` entitlements (and `network.host` for `--network host`).
+  public var entitlements: [String] = []
+  public var cacheImports: [CacheEntry] = []
+  public var cacheExports: [CacheEntry] = []
+  /// Image names the engine pushes after the build (`--push` on the Docker
+  /// Engine, whose BuildKit v0.8 `moby` exporter cannot push): buildx pushes
+  /// through the engine's API too.
+  public var pushNames: [String] = []
+  /// Temporary directories (a Dockerfile given as text, a tarball to load); removed after the build.
+  public var temporaryPaths: [String] = []
+  /// `--load` from a BuildKit that is not the engine's: the `docker`
+  /// exporter's tarball, loaded into the engine (`POST /images/load`) after the build.
+  public var loadTarball: String?
 
   /// `onEngine`: the BuildKit is the Docker Engine's, whose `moby` exporter
   /// stores images; a standalone BuildKit keeps results only in its cache
   /// unless an output is given.
   public init(flags: BuildFlags, contextPath: String, environment: Environment, currentDirectory: String = FileManager.default.currentDirectoryPath, onEngine: Bool = true) throws {
     self.flags = flags
-    if contextPath == "-" || contextPath.contains("://") || contextPath.hasPrefix("git@") {
-      throw KilnError(.unsupported, "only a local directory can be the build context for now: \(contextPath)")
+    if contextPath == "-" {
+      throw KilnError(.unsupported, "a build context from stdin (-) is not supported yet")
     }
-    let context = Self.absolute(contextPath, from: currentDirectory)
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: context, isDirectory: &isDirectory), isDirectory.boolValue else {
-      throw KilnError(.invalidArgument, "unable to prepare context: path \"\(contextPath)\" not found")
+    let remote = Self.isRemoteContext(contextPath)
+    if remote {
+      contextDirectory = contextPath
+    } else {
+      let context = Self.absolute(contextPath, from: currentDirectory)
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: context, isDirectory: &isDirectory), isDirectory.boolValue else {
+        throw KilnError(.invalidArgument, "unable to prepare context: path \"\(contextPath)\" not found")
+      }
+      contextDirectory = context
+      localDirectories["context"] = context
     }
-    contextDirectory = context
-    if let file = flags.file, file != "-" {
+    if flags.file == "-", flags.dockerfileContent == nil {
+      throw KilnError(.invalidArgument, "-f - needs the Dockerfile on stdin")
+    }
+    if let text = flags.dockerfileContent {
+      // buildx writes a Dockerfile given as text to a temporary directory and serves that.
+      let directory = try Self.temporaryDirectory("kiln-dockerfile-")
+      do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/Dockerfile"))
+      } catch {
+        throw KilnError(.io, "cannot write the Dockerfile to \(directory)", underlying: error)
+      }
+      temporaryPaths.append(directory)
+      dockerfileDirectory = directory
+      dockerfileName = "Dockerfile"
+      localDirectories["dockerfile"] = directory
+    } else if let file = flags.file {
       let path = Self.absolute(file, from: currentDirectory)
       dockerfileDirectory = (path as NSString).deletingLastPathComponent
       dockerfileName = (path as NSString).lastPathComponent
-    } else if flags.file == "-" {
-      throw KilnError(.unsupported, "a Dockerfile from stdin (-f -) is not supported yet")
-    } else {
-      dockerfileDirectory = context
+      localDirectories["dockerfile"] = dockerfileDirectory
+    } else if remote {
+      // The frontend reads the Dockerfile from the remote context.
+      dockerfileDirectory = ""
       dockerfileName = "Dockerfile"
+    } else {
+      dockerfileDirectory = contextDirectory
+      dockerfileName = "Dockerfile"
+      localDirectories["dockerfile"] = contextDirectory
     }
     frontendAttrs = try Self.frontendAttributes(flags, dockerfileName: dockerfileName, environment: environment)
-    (exports, outputTarget) = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
+    if remote {
+      frontendAttrs["context"] = contextPath
+      if flags.file != nil || flags.dockerfileContent != nil { frontendAttrs["dockerfilekey"] = "dockerfile" }
+    }
+    try addOptions(flags, currentDirectory: currentDirectory, onEngine: onEngine)
+    (exports, outputTarget, pushNames) = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
+    if !onEngine, exports.first?.type == "docker", outputTarget == nil {
+      let directory = try Self.temporaryDirectory("kiln-load-")
+      temporaryPaths.append(directory)
+      loadTarball = directory + "/image.tar"
+      outputTarget = .file(loadTarball)
+    }
     secrets = try flags.secrets.map { text in
       var secret = try SecretSource.parse(text)
       if case .file(let path) = secret.origin { secret.origin = .file(Self.absolute(path, from: currentDirectory)) }
@@ -93,56 +141,25 @@ public struct BuildPlan: Sendable {
     sshAgents = try flags.ssh.map { try SSHAgentSource.parse($0, environment: environment.values) }
   }
 
-  /// `--output`/`-o` as buildx parses it (CSV `type=...,dest=...`; a bare
-  /// path means `type=local,dest=PATH`; `-` means a tar on stdout); with no
-  /// output the image goes to the engine's store.
-  static func outputs(_ flags: BuildFlags, currentDirectory: String, onEngine: Bool = true) throws -> ([ExportSpec], OutputTarget?) {
-    if !onEngine, flags.load {
-      throw KilnError(.unsupported, "--load into the Docker Engine from another BuildKit is not implemented yet")
+  /// A git or HTTP(S) URL, passed to the frontend as the `context` attribute.
+  static func isRemoteContext(_ path: String) -> Bool {
+    path.hasPrefix("http://") || path.hasPrefix("https://") || path.hasPrefix("git://") || path.hasPrefix("git@")
+      || path.hasPrefix("ssh://") || path.hasPrefix("github.com/")
+  }
+
+  /// Removes what the plan created on disk.
+  public func cleanUp() {
+    for path in temporaryPaths { try? FileManager.default.removeItem(atPath: path) }
+  }
+
+  static func temporaryDirectory(_ prefix: String) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(prefix + BuildSession.randomID()).path
+    do {
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    } catch {
+      throw KilnError(.io, "cannot create the temporary directory \(directory)", underlying: error)
     }
-    guard !flags.outputs.isEmpty else { return (onEngine ? [engineExport(flags)] : [], nil) }
-    guard flags.outputs.count == 1 else {
-      throw KilnError(.unsupported, "multiple outputs need a BuildKit with several exporters; the engine's takes one")
-    }
-    let text = flags.outputs[0]
-    var fields: [String: String] = [:]
-    if text == "-" {
-      fields = ["type": "tar", "dest": "-"]
-    } else if !text.contains("=") {
-      fields = ["type": "local", "dest": text]
-    } else {
-      for field in text.split(separator: ",") {
-        let pair = field.split(separator: "=", maxSplits: 1)
-        guard pair.count == 2 else { throw KilnError(.invalidArgument, "invalid value \"\(field)\" in --output \(text)") }
-        fields[pair[0].trimmingCharacters(in: .whitespaces).lowercased()] = String(pair[1])
-      }
-    }
-    let type = fields.removeValue(forKey: "type") ?? ""
-    let dest = fields.removeValue(forKey: "dest")
-    switch type {
-    case "local":
-      guard let dest, dest != "-" else { throw KilnError(.invalidArgument, "dest is required for local output") }
-      return ([ExportSpec(type: "local", attrs: fields)], .directory(absolute(dest, from: currentDirectory)))
-    case "tar":
-      guard let dest else { throw KilnError(.invalidArgument, "dest is required for tar output") }
-      return ([ExportSpec(type: "tar", attrs: fields)], .file(dest == "-" ? nil : absolute(dest, from: currentDirectory)))
-    case "image" where !onEngine:
-      var attrs = fields
-      if attrs["name"] == nil, !flags.tags.isEmpty { attrs["name"] = flags.tags.joined(separator: ",") }
-      return ([ExportSpec(type: "image", attrs: attrs)], nil)
-    case "image", "docker", "moby":
-      if dest != nil { throw KilnError(.unsupported, "--output type=\(type) with dest is not supported on the Docker Engine yet") }
-      var export = engineExport(flags)
-      for (key, value) in fields where key != "name" { export.attrs[key] = value }
-      if let name = fields["name"] { export.attrs["name"] = name }
-      return ([export], nil)
-    case "cacheonly":
-      return ([], nil)
-    case "":
-      throw KilnError(.invalidArgument, "type is required for output")
-    default:
-      throw KilnError(.unsupported, "output type \(type) is not supported yet")
-    }
+    return directory
   }
 
   static func absolute(_ path: String, from directory: String) -> String {

@@ -1,4 +1,6 @@
 public import BuildKit
+import DockerEngine
+import Foundation
 public import KilnCore
 public import Progress
 public import Transport
@@ -48,16 +50,83 @@ public enum BuildRunner {
     configured.secrets = plan.secrets
     configured.sshAgents = plan.sshAgents
     configured.environment = environment.values
+    let credentials = try RegistryCredentials.load(environment: environment.values)
+    configured.registryCredentials = credentials
     let session = configured
+    defer { plan.cleanUp() }
     let ref = BuildSession.randomID()
     let (engine, timeout) = (node.engine, node.timeout)
     let response = try await BuildKitClient.withConnection(to: node.dialer, timeout: timeout) { client in
       let exporterList = await client.supportsExporterList()
-      let spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports)
+      var spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports, entitlements: plan.entitlements)
+      spec.cacheImports = plan.cacheImports.map(\.spec)
+      spec.cacheExports = plan.cacheExports.map(\.spec)
       let solve = { try await client.solve(spec, exporterList: exporterList, status: progress) }
       if let engine { return try await session.serve(throughEngine: engine, timeout: timeout, solve) }
       return try await session.serve(through: client, solve)
     }
-    return BuildResult(ref: ref, response: response, counters: session.counters)
+    var result = response
+    if !plan.pushNames.isEmpty, let engine = (node.dialer as? DockerHijackDialer)?.engine {
+      result = try await push(plan.pushNames, through: DockerEngine(dialer: engine, requestTimeout: .seconds(600)), credentials: credentials, response: response, progress: progress)
+    }
+    if let tarball = plan.loadTarball {
+      try await load(tarball, into: DockerEngine(host: try DockerHost.resolve(environment: environment), requestTimeout: .seconds(600)), progress: progress)
+    }
+    return BuildResult(ref: ref, response: result, counters: session.counters)
+  }
+
+  /// Pushes the built image through the engine's API, as buildx does for its
+  /// docker driver (the engine's BuildKit v0.8 stores images but cannot push),
+  /// with the registry's credentials in `X-Registry-Auth`. The response then
+  /// names the registry's manifest digest, the image ID moving to the config digest.
+  static func push(
+    _ names: [String], through engine: DockerEngine, credentials: RegistryCredentials,
+    response: [String: String], progress: @escaping @Sendable (StatusUpdate) -> Void
+  ) async throws -> [String: String] {
+    var response = response
+    var firstDigest: String?
+    for name in names {
+      let vertex = "kiln-push-" + name
+      let started = Date()
+      progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "pushing \(name) with docker", started: started)]))
+      do {
+        let auth = RegistryCredentials.registryAuthHeader(try await credentials.lookup(RegistryCredentials.authHost(forRegistry: registry(of: name))))
+        try await engine.pushImage(name, registryAuth: auth)
+        if firstDigest == nil { firstDigest = try await engine.distributionDigest(name, registryAuth: auth) }
+      } catch {
+        progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "pushing \(name) with docker", started: started, completed: Date(), error: "\(error)")]))
+        throw error
+      }
+      progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "pushing \(name) with docker", started: started, completed: Date())]))
+    }
+    if let firstDigest {
+      if response["containerimage.config.digest"] == nil, let id = response["containerimage.digest"] {
+        response["containerimage.config.digest"] = id
+      }
+      response["containerimage.digest"] = firstDigest
+    }
+    return response
+  }
+
+  /// `--load` from a standalone BuildKit: the docker exporter's tarball,
+  /// streamed into the engine as buildx does (`POST /images/load`).
+  static func load(_ tarball: String, into engine: DockerEngine, progress: @escaping @Sendable (StatusUpdate) -> Void) async throws {
+    let vertex = "kiln-load-" + tarball
+    let started = Date()
+    progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "importing to docker", started: started)]))
+    do {
+      try await engine.loadImage(tarballAt: tarball)
+    } catch {
+      progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "importing to docker", started: started, completed: Date(), error: "\(error)")]))
+      throw error
+    }
+    progress(StatusUpdate(vertexes: [.init(digest: vertex, name: "importing to docker", started: started, completed: Date())]))
+  }
+
+  /// The registry host of an image reference (`docker.io` when it names none).
+  static func registry(of reference: String) -> String {
+    guard let slash = reference.firstIndex(of: "/") else { return "docker.io" }
+    let first = reference[..<slash]
+    return first.contains(".") || first.contains(":") || first == "localhost" ? String(first) : "docker.io"
   }
 }

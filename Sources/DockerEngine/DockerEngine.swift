@@ -28,7 +28,8 @@ public struct DockerEngine: Sendable {
 
   /// Sends one request; the connection closes after the response.
   public func send(
-    _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json"
+    _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json",
+    headers: [(String, String)] = [], bodyFile: String? = nil
   ) async throws -> HTTPResponse {
     let target = path + Self.queryString(query)
     let stream: DialedStream
@@ -40,7 +41,17 @@ public struct DockerEngine: Sendable {
     let channel = stream.channel
     let done = channel.eventLoop.makePromise(of: HTTPResponse.self)
     var head = "\(method) \(target) HTTP/1.1\r\nHost: docker\r\nUser-Agent: kiln\r\nConnection: close\r\n"
-    if let body {
+    for (name, value) in headers { head += "\(name): \(value)\r\n" }
+    var fileSize: Int64?
+    if let bodyFile {
+      // A file body is streamed in chunks, never held in memory.
+      guard let size = (try? FileManager.default.attributesOfItem(atPath: bodyFile))?[.size] as? NSNumber else {
+        try? await channel.close()
+        throw KilnError(.io, "cannot read \(bodyFile)")
+      }
+      fileSize = size.int64Value
+      head += "Content-Type: \(contentType)\r\nContent-Length: \(size.int64Value)\r\n"
+    } else if let body {
       head += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
     } else if method == "POST" || method == "PUT" {
       head += "Content-Length: 0\r\n"
@@ -58,6 +69,7 @@ public struct DockerEngine: Sendable {
       var buffer = channel.allocator.buffer(capacity: bytes.count)
       buffer.writeBytes(bytes)
       try await channel.writeAndFlush(buffer)
+      if let bodyFile, let fileSize { try await Self.stream(file: bodyFile, size: fileSize, to: channel) }
       let response = try await withDeadline(
         requestTimeout, on: channel, what: "\(method) \(path) on the Docker daemon", waitingFor: done.futureResult)
       try? await channel.close()
@@ -70,13 +82,30 @@ public struct DockerEngine: Sendable {
     }
   }
 
+  /// Writes a file to the connection in 1 MiB chunks, each write awaited so
+  /// at most one chunk is buffered.
+  static func stream(file path: String, size: Int64, to channel: any Channel) async throws {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw KilnError(.io, "cannot open \(path)") }
+    defer { try? handle.close() }
+    var sent: Int64 = 0
+    while sent < size {
+      guard let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty else { break }
+      var buffer = channel.allocator.buffer(capacity: chunk.count)
+      buffer.writeBytes(chunk)
+      try await channel.writeAndFlush(buffer)
+      sent += Int64(chunk.count)
+    }
+    guard sent == size else { throw KilnError(.io, "\(path) changed while it was being sent") }
+  }
+
   /// Sends a request and requires a 2xx answer; other statuses become a
   /// `KilnError` carrying the engine's message (404 becomes `.notFound`).
   @discardableResult
   public func call(
-    _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json"
+    _ method: String, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json",
+    headers: [(String, String)] = [], bodyFile: String? = nil
   ) async throws -> HTTPResponse {
-    let response = try await send(method, path, query: query, body: body, contentType: contentType)
+    let response = try await send(method, path, query: query, body: body, contentType: contentType, headers: headers, bodyFile: bodyFile)
     guard (200..<300).contains(response.status) else { throw Self.failure(response, method: method, path: path) }
     return response
   }

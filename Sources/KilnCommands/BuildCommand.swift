@@ -19,7 +19,13 @@ struct BuildCommand: AsyncParsableCommand {
   func run() async throws {
     let environment = Environment.current
     let node = BuildNode(dialer: try await connection.dialer(environment: environment), timeout: try connection.connectTimeout(), environment: environment)
-    let plan = try BuildPlan(flags: options.flags, contextPath: context, environment: environment, onEngine: node.isEngine)
+    var flags = options.flags
+    if flags.file == "-" {
+      // `-f -`: the Dockerfile comes from stdin (buildx refuses stdin for both).
+      if context == "-" { throw KilnError(.invalidArgument, "invalid argument: can't use stdin for both build context and dockerfile") }
+      flags.dockerfileContent = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+    }
+    let plan = try BuildPlan(flags: flags, contextPath: context, environment: environment, onEngine: node.isEngine)
     let mode = try plan.progressMode(environment: environment)
     let onDefault = connection.address == nil && environment["BUILDKIT_HOST"] == nil
     let sink = ProgressSink(

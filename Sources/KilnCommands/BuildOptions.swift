@@ -51,6 +51,39 @@ struct BuildOptions: ParsableArguments {
   @Option(name: .customLong("ssh"), help: "SSH agent socket or keys to expose to the build (format: \"default|<id>[=<socket>|<key>[,<key>]]\")")
   var ssh: [String] = []
 
+  @Flag(help: "Shorthand for \"--output=type=registry,unpack=false\"")
+  var push = false
+
+  @Option(name: .customLong("build-context"), help: "Additional build contexts (e.g., name=path)")
+  var buildContexts: [String] = []
+
+  @Option(name: .customLong("cache-from"), help: "External cache sources (e.g., \"user/app:cache\", \"type=local,src=path/to/dir\")")
+  var cacheFrom: [String] = []
+
+  @Option(name: .customLong("cache-to"), help: "Cache export destinations (e.g., \"user/app:cache\", \"type=local,dest=path/to/dir\")")
+  var cacheTo: [String] = []
+
+  @Option(name: .customLong("no-cache-filter"), help: "Do not cache specified stages")
+  var noCacheFilter: [String] = []
+
+  @Option(name: .customLong("allow"), help: "Allow extra privileged entitlement (e.g., \"network.host\", \"security.insecure\")")
+  var allow: [String] = []
+
+  @Option(name: .customLong("attest"), help: "Attestation parameters (format: \"type=sbom,generator=image\")")
+  var attests: [String] = []
+
+  @Option(help: "Shorthand for \"--attest=type=sbom\"")
+  var sbom: String?
+
+  @Option(help: "Shorthand for \"--attest=type=provenance\"")
+  var provenance: String?
+
+  @Option(name: .customLong("shm-size"), help: "Shared memory size for build containers")
+  var shmSize: String?
+
+  @Option(name: .customLong("ulimit"), help: "Ulimit options")
+  var ulimits: [String] = []
+
   @Option(name: .customLong("metadata-file"), help: "Write build result metadata to a file")
   var metadataFile: String?
 
@@ -77,6 +110,17 @@ struct BuildOptions: ParsableArguments {
     f.outputs = outputs
     f.secrets = secrets
     f.ssh = ssh
+    f.push = push
+    f.buildContexts = buildContexts
+    f.cacheFrom = cacheFrom
+    f.cacheTo = cacheTo
+    f.noCacheFilter = noCacheFilter
+    f.allow = allow
+    f.attests = attests
+    f.sbom = sbom
+    f.provenance = provenance
+    f.shmSize = shmSize
+    f.ulimits = ulimits
     return f
   }
 }

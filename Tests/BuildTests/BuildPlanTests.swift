@@ -132,7 +132,12 @@ struct StandaloneOutputTests {
     #expect(plan.exports == [ExportSpec(type: "image", attrs: ["name": "r/x:1", "push": "true"])])
     flags.outputs = []
     flags.load = true
-    #expect(throws: KilnError.self) { try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false) }
+    // `--load` elsewhere: the docker exporter to a temporary tarball, loaded into the engine afterwards.
+    let load = try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), onEngine: false)
+    defer { load.cleanUp() }
+    #expect(load.exports == [ExportSpec(type: "docker", attrs: ["name": "r/x:1"])])
+    let tarball = try #require(load.loadTarball)
+    #expect(load.outputTarget == .file(tarball))
   }
 }
 

@@ -14,6 +14,16 @@ public struct ExportSpec: Sendable, Equatable {
   }
 }
 
+/// A cache import or export (`--cache-from`, `--cache-to`): `registry`, `inline`, ...
+public struct CacheSpec: Sendable, Equatable {
+  public var type: String
+  public var attrs: [String: String]
+  public init(type: String, attrs: [String: String] = [:]) {
+    self.type = type
+    self.attrs = attrs
+  }
+}
+
 /// What to ask `Control.Solve` for: a frontend build in a session.
 public struct SolveSpec: Sendable {
   public var ref: String
@@ -22,6 +32,8 @@ public struct SolveSpec: Sendable {
   public var frontendAttrs: [String: String]
   public var exports: [ExportSpec]
   public var entitlements: [String]
+  public var cacheImports: [CacheSpec] = []
+  public var cacheExports: [CacheSpec] = []
 
   public init(ref: String, sessionID: String, frontend: String = "dockerfile.v0", frontendAttrs: [String: String] = [:], exports: [ExportSpec] = [], entitlements: [String] = []) {
     self.ref = ref
@@ -120,6 +132,16 @@ extension BuildKitClient {
     request.frontend = spec.frontend
     request.frontendAttrs = spec.frontendAttrs
     request.entitlements = spec.entitlements
+    let entry = { (cache: CacheSpec) -> Moby_Buildkit_V1_CacheOptionsEntry in
+      var entry = Moby_Buildkit_V1_CacheOptionsEntry()
+      entry.type = cache.type
+      entry.attrs = cache.attrs
+      return entry
+    }
+    if !spec.cacheImports.isEmpty || !spec.cacheExports.isEmpty {
+      request.cache.imports = spec.cacheImports.map(entry)
+      request.cache.exports = spec.cacheExports.map(entry)
+    }
     if exporterList {
       request.exporters = spec.exports.map { export in
         var exporter = Moby_Buildkit_V1_Exporter()

@@ -25,6 +25,8 @@ public struct BuildSession: Sendable {
   /// `--ssh` agents by id.
   public var sshAgents: [SSHAgentSource] = []
   public var environment: [String: String] = [:]
+  /// Registry credentials served through `Auth` (the Docker configuration).
+  public var registryCredentials: RegistryCredentials?
   public let counters = FileSyncCounters()
 
   public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String], output: OutputTarget? = nil) {
@@ -50,6 +52,7 @@ public struct BuildSession: Sendable {
     if !sshAgents.isEmpty {
       methods += ["/moby.sshforward.v1.SSH/CheckAgent", "/moby.sshforward.v1.SSH/ForwardAgent"]
     }
+    if registryCredentials != nil { methods += AuthService.methods }
     return methods
   }
 
@@ -120,6 +123,7 @@ public struct BuildSession: Sendable {
     if !sshAgents.isEmpty {
       services.append(SSHForwardService(agents: Dictionary(sshAgents.map { ($0.id, $0.socket) }) { _, last in last }))
     }
+    if let registryCredentials { services.append(AuthService(credentials: registryCredentials)) }
     let server = GRPCServer(transport: transport, services: services)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {

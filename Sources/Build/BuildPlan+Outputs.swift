@@ -1,0 +1,172 @@
+public import BuildKit
+import Foundation
+import KilnCore
+
+extension BuildPlan {
+  /// One `--output` entry as buildx parses it (`util/buildflags/export.go`).
+  struct OutputEntry {
+    var type: String
+    var destination: String?
+    var attrs: [String: String]
+  }
+
+  /// buildx's text for a feature the docker driver lacks (`build/utils.go`).
+  static func notSupported(_ feature: String, docs: String) -> KilnError {
+    KilnError(.unsupported, """
+      \(feature) is not supported for the docker driver.
+      Switch to a different driver, or turn on the containerd image store, and try again.
+      Learn more at \(docs)
+      """)
+  }
+
+  /// CSV `type=...,dest=...`; a bare path is `type=local,dest=PATH`; `-` a tar on stdout.
+  static func parseOutput(_ text: String) throws -> OutputEntry {
+    if !text.hasPrefix("type="), !text.contains(",") {
+      if text == "-" { return OutputEntry(type: "tar", destination: "-", attrs: [:]) }
+      if !text.contains("=") { return OutputEntry(type: "local", destination: text, attrs: [:]) }
+    }
+    var entry = OutputEntry(type: "", destination: nil, attrs: [:])
+    for field in try CSVFields.split(text) {
+      let pair = field.split(separator: "=", maxSplits: 1)
+      guard pair.count == 2 else { throw KilnError(.invalidArgument, "invalid value \(field)") }
+      let key = pair[0].trimmingCharacters(in: .whitespaces).lowercased()
+      switch key {
+      case "type": entry.type = String(pair[1])
+      case "dest": entry.destination = String(pair[1])
+      default: entry.attrs[key] = String(pair[1])
+      }
+    }
+    guard !entry.type.isEmpty else { throw KilnError(.invalidArgument, "type is required for output") }
+    return entry
+  }
+
+  /// `--output`, `--push` and `--load` as buildx turns them into exporters
+  /// (`commands/build.go`, `build/opt.go`): `registry` is an `image` with
+  /// `push=true`; on the Docker Engine `image`/`docker` become its `moby`
+  /// exporter, pushed afterwards through the engine's API; with no output
+  /// the image goes to the engine's store.
+  static func outputs(_ flags: BuildFlags, currentDirectory: String, onEngine: Bool = true) throws -> ([ExportSpec], OutputTarget?, [String]) {
+    var entries = try flags.outputs.filter { !$0.isEmpty }.map(parseOutput)
+    for index in entries.indices where entries[index].type == "registry" {
+      entries[index].type = "image"
+      entries[index].attrs["push"] = "true"
+      if entries[index].attrs["unpack"] == nil { entries[index].attrs["unpack"] = "false" }
+    }
+    if flags.push {
+      let images = entries.indices.filter { entries[$0].type == "image" }
+      for index in images {
+        entries[index].attrs["push"] = "true"
+        if entries[index].attrs["unpack"] == nil { entries[index].attrs["unpack"] = "false" }
+      }
+      if images.isEmpty { entries.append(OutputEntry(type: "image", destination: nil, attrs: ["push": "true", "unpack": "false"])) }
+    }
+    if flags.load, !entries.contains(where: { $0.type == "docker" && $0.destination == nil }) {
+      entries.append(OutputEntry(type: "docker", destination: nil, attrs: [:]))
+    }
+    if entries.isEmpty, onEngine { entries = [OutputEntry(type: "image", destination: nil, attrs: [:])] }
+    if entries.count > 1 {
+      // On the engine `--push --load` is one image, stored then pushed.
+      let merged = onEngine && entries.allSatisfy { ($0.type == "image" || $0.type == "docker") && $0.destination == nil }
+      guard merged else {
+        throw KilnError(.unsupported, "multiple outputs currently unsupported by the current BuildKit daemon, please upgrade to version v0.13+ or use a single output")
+      }
+      let push = entries.contains { parseBool($0.attrs["push"]) == true }
+      entries = [OutputEntry(type: "image", destination: nil, attrs: push ? ["push": "true"] : [:])]
+    }
+    guard var entry = entries.first else { return ([], nil, []) }
+    if !flags.tags.isEmpty, ["image", "oci", "docker"].contains(entry.type) {
+      entry.attrs["name"] = flags.tags.joined(separator: ",")
+    } else if entry.type == "image", (entry.attrs["name"] ?? "").isEmpty, parseBool(entry.attrs["push"]) == true {
+      throw KilnError(.invalidArgument, "tag is needed when pushing to registry")
+    }
+    let push = parseBool(entry.attrs["push"]) == true
+    switch entry.type {
+    case "cacheonly":
+      return ([], nil, [])
+    case "local":
+      guard let dest = entry.destination, !dest.isEmpty else { throw KilnError(.invalidArgument, "dest is required for local exporter") }
+      guard dest != "-" else { throw KilnError(.invalidArgument, "dest cannot be stdout for local exporter") }
+      return ([ExportSpec(type: "local", attrs: entry.attrs)], .directory(absolute(dest, from: currentDirectory)), [])
+    case "tar":
+      return ([ExportSpec(type: "tar", attrs: entry.attrs)], try fileTarget(entry, currentDirectory: currentDirectory), [])
+    case "oci" where onEngine:
+      throw notSupported("OCI exporter", docs: "https://docs.docker.com/go/build-exporters/")
+    case "docker" where onEngine && entry.destination != nil:
+      throw notSupported("Docker exporter", docs: "https://docs.docker.com/go/build-exporters/")
+    case "oci", "docker":
+      guard entry.destination != nil else {
+        // `--load`: the tarball goes to a temporary file, then into the engine.
+        guard entry.type == "docker" else { throw KilnError(.invalidArgument, "dest is required for oci exporter") }
+        return ([ExportSpec(type: "docker", attrs: entry.attrs)], nil, [])
+      }
+      // `tar=false` writes an OCI layout directory instead of a tarball.
+      if parseBool(entry.attrs["tar"]) == false {
+        guard let dest = entry.destination, dest != "-" else { throw KilnError(.invalidArgument, "dest cannot be stdout for \(entry.type) exporter") }
+        return ([ExportSpec(type: entry.type, attrs: entry.attrs)], .directory(absolute(dest, from: currentDirectory)), [])
+      }
+      return ([ExportSpec(type: entry.type, attrs: entry.attrs)], try fileTarget(entry, currentDirectory: currentDirectory), [])
+    case "image" where !onEngine:
+      return ([ExportSpec(type: "image", attrs: entry.attrs)], nil, [])
+    case "image", "docker", "moby":
+      if parseBool(entry.attrs["push"]) == true, parseBool(entry.attrs["push-by-digest"]) == true {
+        throw KilnError(.unsupported, "push-by-digest is currently not implemented for docker driver, please create a new builder instance")
+      }
+      let names = push ? (entry.attrs["name"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : []
+      return ([ExportSpec(type: "moby", attrs: entry.attrs)], nil, names)
+    default:
+      if onEngine { throw KilnError(.unsupported, "output type \(entry.type) is not supported by the Docker Engine's BuildKit") }
+      // Other exporters (a newer daemon's) get their attributes as given.
+      return ([ExportSpec(type: entry.type, attrs: entry.attrs)], nil, [])
+    }
+  }
+
+  /// A tarball output: a file, or stdout for `-` or no `dest`.
+  static func fileTarget(_ entry: OutputEntry, currentDirectory: String) throws -> OutputTarget {
+    let dest = entry.destination ?? "-"
+    if dest == "-", isatty(STDOUT_FILENO) == 1 {
+      throw KilnError(.invalidArgument, "dest file is required for \(entry.type) exporter. refusing to write to console")
+    }
+    return .file(dest == "-" ? nil : absolute(dest, from: currentDirectory))
+  }
+
+  /// Go's `strconv.ParseBool`.
+  static func parseBool(_ text: String?) -> Bool? {
+    switch text {
+    case "1", "t", "T", "TRUE", "true", "True": return true
+    case "0", "f", "F", "FALSE", "false", "False": return false
+    default: return nil
+    }
+  }
+}
+
+/// CSV fields as Go's `encoding/csv` reads one line (quotes group commas).
+enum CSVFields {
+  static func split(_ text: String) throws -> [String] {
+    var fields: [String] = []
+    var current = ""
+    var quoted = false
+    var iterator = Array(text).makeIterator()
+    var pending: Character? = nil
+    while let char = pending ?? iterator.next() {
+      pending = nil
+      if quoted {
+        if char == "\"" {
+          let next = iterator.next()
+          if next == "\"" { current.append("\"") } else { quoted = false; pending = next }
+        } else {
+          current.append(char)
+        }
+      } else if char == "\"", current.isEmpty || current.hasSuffix("=") {
+        quoted = true
+      } else if char == "," {
+        fields.append(current)
+        current = ""
+      } else {
+        current.append(char)
+      }
+    }
+    if quoted { throw KilnError(.invalidArgument, "invalid CSV value \(text): unterminated quote") }
+    fields.append(current)
+    return fields
+  }
+}
