@@ -29,6 +29,7 @@ bench:
 install:
 	swift build -c release --static-swift-stdlib --product kiln
 	install -D -s -m 0755 .build/release/kiln $(DESTDIR)$(PREFIX)/bin/kiln
+	install -D -s -m 0755 .build/release/kiln $(DESTDIR)$(PLUGIN_DIR)/docker-buildx
 
 generate-api:
 	scripts/generate-api

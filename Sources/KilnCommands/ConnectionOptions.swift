@@ -7,7 +7,7 @@ import Transport
 /// How a command reaches BuildKit: buildctl's `--addr` and TLS flags, with
 /// `BUILDKIT_HOST` and the local Docker Engine as fallbacks.
 struct ConnectionOptions: ParsableArguments {
-  @Option(name: .customLong("addr"), help: "BuildKit address (unix://, tcp://, docker://, docker-container://, ssh://, ...); default: $BUILDKIT_HOST, else the Docker Engine")
+  @Option(name: .customLong("addr"), help: "BuildKit address (unix://, tcp://, docker://, docker-container://, ssh://, ...); default: $BUILDKIT_HOST, else the builder in use, else the Docker Engine, else unix:///run/buildkit/buildkitd.sock")
   var address: String?
 
   @Option(name: .customLong("builder"), help: "Builder instance to use (default: $BUILDX_BUILDER); ignored when --addr or $BUILDKIT_HOST is set")
@@ -33,9 +33,11 @@ struct ConnectionOptions: ParsableArguments {
     return files == TLSFiles() ? nil : files
   }
 
-  /// The dialer for the chosen BuildKit: `--addr`, `--builder`,
-  /// `BUILDKIT_HOST`, else the builder buildx would use (`BUILDX_BUILDER`,
-  /// the current builder, the Docker context's engine).
+  /// The dialer for the BuildKit to use. Choices, used as they are (their
+  /// failure is the error): `--addr`, `--builder`, `BUILDKIT_HOST`,
+  /// `BUILDX_BUILDER`, the builder selected with `use`. With none of them,
+  /// auto-detection: the Docker Engine's BuildKit, then buildkitd's default
+  /// socket (``BuildKitDetection``).
   func dialer(environment: Environment) async throws -> any StreamDialer {
     let builders = BuilderResolver(environment: environment)
     if address == nil, let builder {
@@ -46,7 +48,13 @@ struct ConnectionOptions: ParsableArguments {
       if case .builder(let name) = parsed { return try await builders.dialer(forBuilderAddress: name) }
       return try parsed.dialer(environment: environment, tls: tls, original: address)
     }
-    return try await builders.resolve(name: nil).dialer()
+    if environment["BUILDX_BUILDER"] != nil {
+      return try await builders.resolve(name: nil).dialer()
+    }
+    if let selected = try await builders.selectedBuilder() {
+      return try await selected.dialer()
+    }
+    return try await BuildKitDetection(environment: environment, timeout: try connectTimeout()).dialer()
   }
 
   func connectTimeout() throws -> Duration {

@@ -17,6 +17,32 @@ public struct KilnCommand: AsyncParsableCommand {
 
   public init() {}
 
+  /// Runs the process's command line: as `kiln`, or as the Docker CLI plugin
+  /// when started as `docker-buildx` (see ``DockerCLIPlugin``).
+  public static func runMain(commandLine: [String]) async {
+    guard let argv0 = commandLine.first, DockerCLIPlugin.isPlugin(argv0: argv0) else {
+      await runMain(arguments: Array(commandLine.dropFirst()))
+      return
+    }
+    do {
+      switch try DockerCLIPlugin.invocation(arguments: Array(commandLine.dropFirst()), environment: .current) {
+      case .metadata:
+        FileHandle.standardOutput.write(Data(DockerCLIPlugin.metadataJSON.utf8))
+      case .run(let arguments, let environment):
+        // Applied before any task or thread starts, so no one reads the environment meanwhile.
+        for (name, value) in environment {
+          if let value { setenv(name, value, 1) } else { unsetenv(name) }
+        }
+        await runMain(arguments: arguments)
+      }
+    } catch let error as KilnError {
+      FileHandle.standardError.write(Data("ERROR: \(error.description)\n".utf8))
+      Foundation.exit(1)
+    } catch {
+      exit(withError: error)
+    }
+  }
+
   /// Runs the command line, printing failures as buildx does (`ERROR: ...`
   /// on stderr, exit status 1); usage errors keep ArgumentParser's wording.
   public static func runMain(arguments: [String]? = nil) async {

@@ -3,6 +3,6 @@ import KilnCommands
 @main
 enum KilnMain {
   static func main() async {
-    await KilnCommand.runMain()
+    await KilnCommand.runMain(commandLine: CommandLine.arguments)
   }
 }

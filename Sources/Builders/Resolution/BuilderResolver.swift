@@ -68,6 +68,17 @@ public struct BuilderResolver: Sendable {
     }
   }
 
+  /// The builder selected in the store for this Docker endpoint (`use`), or
+  /// nil when none is, so the endpoint's own engine would be used. An
+  /// endpoint that cannot be resolved has no selection here; the caller's
+  /// engine lookup reports why.
+  public func selectedBuilder() async throws -> ResolvedBuilder? {
+    guard let key = try? currentKey() else { return nil }
+    return try await store.withTransaction { tx in
+      try tx.current(key: key).map { try resolved($0, fromContext: false) }
+    }
+  }
+
   func resolved(_ group: NodeGroup, fromContext: Bool) throws -> ResolvedBuilder {
     ResolvedBuilder(nodeGroup: group, fromDockerContext: fromContext, driver: try Drivers.named(group.driver), environment: environment)
   }
