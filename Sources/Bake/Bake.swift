@@ -105,13 +105,8 @@ public enum Bake {
   static func composeEnvironment(_ options: ParseOptions) -> [String: String] {
     var env = options.environment ?? [:]
     if let data = FileManager.default.contents(atPath: ".env") {
-      for line in String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline) {
-        let l = String(line).trimmingSpaces
-        guard !l.hasPrefix("#"), let (k, v) = l.splitOnce("=") else { continue }
-        let key = k.trimmingSpaces.cutPrefix("export ")?.trimmingSpaces ?? k.trimmingSpaces
-        var value = v.trimmingSpaces
-        if value.count >= 2, let f = value.first, f == "\"" || f == "'", value.last == f { value = String(value.dropFirst().dropLast()) }
-        if env[key] == nil { env[key] = value }
+      for e in DotEnv.parse(String(decoding: data, as: UTF8.self)) where env[e.key] == nil {
+        if let v = e.value { env[e.key] = v }
       }
     }
     env.merge(options.vars) { _, new in new }

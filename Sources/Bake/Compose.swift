@@ -150,14 +150,8 @@ enum Compose {
   static func parse(_ files: [BakeFile], environment: [String: String]) throws(KilnError) -> Config {
     var doc = YAML.map([])
     for f in files {
-      let node: Node?
-      do {
-        node = try Yams.compose(yaml: f.contents)
-      } catch {
-        throw KilnError(.invalidArgument, "failed to parse \(f.name): \(error)")
-      }
-      guard let node else { continue }
-      doc = doc.merged(with: YAML(node))
+      let raw = try ComposeLoader.parse(f.contents, name: f.name)
+      doc = doc.merged(with: try ComposeLoader.load(raw, name: f.name, dir: "", environment: environment, included: []))
     }
     guard case .map(let services)? = doc["services"] else {
       if doc["services"] == nil && doc["secrets"] == nil { throw KilnError("failed to parse compose file: empty compose file") }
@@ -167,8 +161,9 @@ enum Compose {
     var config = Config()
     var group = Group(name: "default", targets: [])
     // buildx walks compose-go's service map; sorting keeps the order stable.
-    for (name, raw) in services.sorted(by: { $0.0 < $1.0 }) {
-      let svc = try raw.interpolated(environment)
+    for (name, svc) in services.sorted(by: { $0.0 < $1.0 }) {
+      // compose-go resolves every service's environment, so a missing env file fails either way.
+      let serviceEnv = try serviceEnvironment(svc, project: environment)
       guard let build = svc["build"], build != .null else { continue }
       let targetName = name.replacing(".", with: "_")
       if targetName.isEmpty || !targetName.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) {
@@ -245,7 +240,7 @@ enum Compose {
       if b["pull"]?.string == "true" { t.pull = true }
       t.tags = b["tags"]?.strings
       t.platforms = b["platforms"]?.strings
-      t.args = args(b["args"], service: svc, environment: environment)
+      t.args = args(b["args"], serviceEnvironment: serviceEnv, environment: environment)
       try applyExtension(b["x-bake"], to: &t)
       if let target = b["target"]?.string, !target.isEmpty { t.target = target }
       if (t.tags ?? []).isEmpty, let image = svc["image"]?.string, !image.isEmpty { t.tags = [image] }
@@ -274,14 +269,15 @@ enum Compose {
   private static func nonEmpty<T>(_ a: [T]) -> [T]? { a.isEmpty ? nil : a }
 
   /// Build args; a bare name takes its value from the service's environment, then the project's.
-  private static func args(_ y: YAML?, service: YAML, environment: [String: String]) -> [String: String?]? {
+  private static func args(
+    _ y: YAML?, serviceEnvironment: [String: String?], environment: [String: String]
+  ) -> [String: String?]? {
     guard let kvs = y?.keyValues(), !kvs.isEmpty else { return nil }
-    let serviceEnv = service["environment"]?.keyValues() ?? []
     var out: [String: String?] = [:]
     for (k, v) in kvs {
       if let v {
         out[k] = .some(v)
-      } else if let s = serviceEnv.last(where: { $0.0 == k })?.1 {
+      } else if let s = serviceEnvironment[k] ?? nil {
         out[k] = .some(s)
       } else if let e = environment[k] {
         out[k] = .some(e)
