@@ -93,12 +93,11 @@ struct BakeCommand: AsyncParsableCommand {
   /// writes `--metadata-file` when all succeeded.
   private func build(_ resolved: Resolved, environment: Environment) async throws {
     let mode = try BuildPlan.progressMode(flag: progress, environment: environment)
-    let node = BuildNode(dialer: try await connection.dialer(environment: environment), timeout: try connection.connectTimeout(), environment: environment)
+    let chosen = try await connection.chosen(environment: environment)
+    let node = BuildNode(dialer: chosen.dialer, timeout: try connection.connectTimeout(), environment: environment)
     let bake = try BakeBuild(resolved, environment: environment, onEngine: node.isEngine)
-    let usesDefault = connection.address == nil && connection.builder == nil && environment["BUILDKIT_HOST"] == nil
     let sink = ProgressSink(
-      mode: mode, description: usesDefault ? "building with \"default\" instance using docker driver" : nil,
-      consoleDescription: usesDefault ? "docker:default" : nil, environment: environment.values)
+      mode: mode, description: chosen.progressDescription, consoleDescription: chosen.consoleDescription, environment: environment.values)
     let results: [String: BuildResult]
     do {
       results = try await InterruptCancellation.run {

@@ -18,7 +18,8 @@ struct BuildCommand: AsyncParsableCommand {
 
   func run() async throws {
     let environment = Environment.current
-    let node = BuildNode(dialer: try await connection.dialer(environment: environment), timeout: try connection.connectTimeout(), environment: environment)
+    let chosen = try await connection.chosen(environment: environment)
+    let node = BuildNode(dialer: chosen.dialer, timeout: try connection.connectTimeout(), environment: environment)
     var flags = options.flags
     if flags.file == "-" {
       // `-f -`: the Dockerfile comes from stdin (buildx refuses stdin for both).
@@ -27,10 +28,8 @@ struct BuildCommand: AsyncParsableCommand {
     }
     let plan = try BuildPlan(flags: flags, contextPath: context, environment: environment, onEngine: node.isEngine)
     let mode = try plan.progressMode(environment: environment)
-    let onDefault = connection.address == nil && environment["BUILDKIT_HOST"] == nil
     let sink = ProgressSink(
-      mode: mode, description: onDefault ? "building with \"default\" instance using docker driver" : nil,
-      consoleDescription: onDefault ? "docker:default" : nil, environment: environment.values)
+      mode: mode, description: chosen.progressDescription, consoleDescription: chosen.consoleDescription, environment: environment.values)
     let result: BuildResult
     do {
       result = try await InterruptCancellation.run {

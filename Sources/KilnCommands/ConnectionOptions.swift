@@ -39,22 +39,31 @@ struct ConnectionOptions: ParsableArguments {
   /// auto-detection: the Docker Engine's BuildKit, then buildkitd's default
   /// socket (``BuildKitDetection``).
   func dialer(environment: Environment) async throws -> any StreamDialer {
+    try await chosen(environment: environment).dialer
+  }
+
+  /// The BuildKit to use and, when it is a builder's, which one (for buildx's
+  /// `building with "NAME" instance using DRIVER driver` line).
+  func chosen(environment: Environment) async throws -> ChosenBuildKit {
     let builders = BuilderResolver(environment: environment)
     if address == nil, let builder {
-      return try await builders.resolve(name: builder).dialer()
+      return try await ChosenBuildKit(builders.resolve(name: builder))
     }
     if let address = address ?? environment["BUILDKIT_HOST"] {
       let parsed = try BuildKitAddress.parse(address)
-      if case .builder(let name) = parsed { return try await builders.dialer(forBuilderAddress: name) }
-      return try parsed.dialer(environment: environment, tls: tls, original: address)
+      if case .builder(let name) = parsed { return try await ChosenBuildKit(builders.resolve(name: name)) }
+      return ChosenBuildKit(dialer: try parsed.dialer(environment: environment, tls: tls, original: address), instance: nil)
     }
     if environment["BUILDX_BUILDER"] != nil {
-      return try await builders.resolve(name: nil).dialer()
+      return try await ChosenBuildKit(builders.resolve(name: nil))
     }
     if let selected = try await builders.selectedBuilder() {
-      return try await selected.dialer()
+      return try await ChosenBuildKit(selected)
     }
-    return try await BuildKitDetection(environment: environment, timeout: try connectTimeout()).dialer()
+    let dialer = try await BuildKitDetection(environment: environment, timeout: try connectTimeout()).dialer()
+    // The engine found this way is the Docker context's own builder.
+    let instance = dialer is DockerHijackDialer ? (name: environment["DOCKER_CONTEXT"] ?? "default", driver: "docker") : nil
+    return ChosenBuildKit(dialer: dialer, instance: instance)
   }
 
   func connectTimeout() throws -> Duration {
@@ -101,4 +110,28 @@ enum DurationParser {
   private static func invalid(_ text: String, _ flag: String) -> KilnError {
     KilnError(.invalidArgument, "invalid duration \"\(text)\" for \(flag): use a number of seconds or a value like 20s, 1m30s, 500ms")
   }
+}
+
+/// A BuildKit chosen for a command, and the builder it belongs to, if any.
+struct ChosenBuildKit {
+  var dialer: any StreamDialer
+  var instance: (name: String, driver: String)?
+
+  init(dialer: any StreamDialer, instance: (name: String, driver: String)?) {
+    self.dialer = dialer
+    self.instance = instance
+  }
+
+  init(_ builder: ResolvedBuilder) async throws {
+    dialer = try await builder.dialer()
+    instance = (builder.name, builder.nodeGroup.driver)
+  }
+
+  /// buildx's first plain progress line, without its `#0 `.
+  var progressDescription: String? {
+    instance.map { "building with \"\($0.name)\" instance using \($0.driver) driver" }
+  }
+
+  /// What the tty view shows at the right of its header.
+  var consoleDescription: String? { instance.map { "\($0.driver):\($0.name)" } }
 }
