@@ -16,7 +16,8 @@ public struct TTYPrinter: Sendable {
     var error = ""
     var statusIDs: [String] = []
     var statuses: [String: StatusUpdate.Status] = [:]
-    var logs: [String] = []
+    /// Output lines as (time since the step started, text).
+    var logs: [(stamp: String, text: String)] = []
     var partialLog = false
   }
 
@@ -71,10 +72,10 @@ public struct TTYPrinter: Sendable {
       if complete { pieces.removeLast() }
       for (i, piece) in pieces.enumerated() {
         if i == 0, state.partialLog, !state.logs.isEmpty {
-          state.logs[state.logs.count - 1] += piece
+          state.logs[state.logs.count - 1].text += piece
         } else {
           let offset = log.timestamp.flatMap { ts in state.started.map { ts.timeIntervalSince($0) } } ?? 0
-          state.logs.append(Self.logStamp(offset) + " " + piece)
+          state.logs.append((Self.logStamp(offset), piece))
         }
       }
       if state.logs.count > Self.logLinesKept { state.logs.removeFirst(state.logs.count - Self.logLinesKept) }
@@ -180,7 +181,8 @@ public struct TTYPrinter: Sendable {
         lines.append(Line(text: "=> " + id, seconds: Self.shown(sEnd.timeIntervalSince(sStart)), status: status, completed: s.completed != nil))
       }
       if v.completed == nil, !v.logs.isEmpty {
-        for log in v.logs.suffix(Self.logLinesShown) { lines.append(Line(text: log, completed: false, log: true)) }
+        // The live view shows the output as a terminal would, without times.
+        for log in v.logs.suffix(Self.logLinesShown) { lines.append(Line(text: log.text, completed: false, log: true)) }
       }
     }
     return lines
@@ -230,7 +232,7 @@ public struct TTYPrinter: Sendable {
     for digest in order {
       guard let v = vertexes[digest], !v.error.isEmpty, !v.error.hasSuffix("context canceled") else { continue }
       out += "------\n > \(v.name):\n"
-      for line in v.logs { out += line + "\n" }
+      for line in v.logs { out += line.stamp + " " + line.text + "\n" }
       out += "------\n"
     }
     return out
