@@ -34,8 +34,11 @@ final class HTTP2PingResponder: ChannelDuplexHandler, RemovableChannelHandler {
   /// Outbound bytes left in the frame being written, and a header split across writes.
   private var outboundSkip = 0
   private var outboundHeader: [UInt8] = []
-  /// PING payloads received but not yet acknowledged (only while mid-frame).
+  /// PING payloads received but not yet acknowledged.
   private var pendingAcks: [UInt64] = []
+  /// Whether a task to write the acks is queued on the event loop.
+  private var ackTaskQueued = false
+  private var removed = false
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     var work = unwrapInboundIn(data)
@@ -83,8 +86,12 @@ final class HTTP2PingResponder: ChannelDuplexHandler, RemovableChannelHandler {
     if index < end { carry = work.getSlice(at: index, length: end - index) }
     if !acks.isEmpty {
       pendingAcks += acks
-      writePendingAcks(context: context)
+      scheduleAcks(context: context)
     }
+  }
+
+  func handlerRemoved(context: ChannelHandlerContext) {
+    removed = true
   }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -94,7 +101,7 @@ final class HTTP2PingResponder: ChannelDuplexHandler, RemovableChannelHandler {
     case .fileRegion(let region): outboundSkip = max(0, outboundSkip - region.readableBytes)
     }
     context.write(data, promise: promise)
-    if !pendingAcks.isEmpty { writePendingAcks(context: context) }
+    if !pendingAcks.isEmpty { scheduleAcks(context: context) }
   }
 
   /// Follows outbound frame boundaries: NIOHTTP2 may write a frame's header and payload separately.
@@ -117,6 +124,24 @@ final class HTTP2PingResponder: ChannelDuplexHandler, RemovableChannelHandler {
     }
   }
 
+  /// Acks are written from a task of their own on the event loop, never from
+  /// inside a read or a write that NIOHTTP2 is part of: writing (and the
+  /// writability change it may cause) in the middle of NIOHTTP2's own write
+  /// breaks its invariants ("flush data frames while buffering control frames").
+  private func scheduleAcks(context: ChannelHandlerContext) {
+    guard !ackTaskQueued else { return }
+    ackTaskQueued = true
+    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+    context.eventLoop.execute {
+      let (handler, context) = loopBound.value
+      handler.ackTaskQueued = false
+      guard !handler.removed, !handler.pendingAcks.isEmpty else { return }
+      handler.writePendingAcks(context: context)
+    }
+  }
+
+  /// Writes the acks when the outbound stream is between frames; otherwise
+  /// the next write that ends a frame queues them again.
   private func writePendingAcks(context: ChannelHandlerContext) {
     guard outboundSkip == 0, outboundHeader.isEmpty else { return }
     var frames = context.channel.allocator.buffer(capacity: pendingAcks.count * (Self.frameHeaderLength + 8))
