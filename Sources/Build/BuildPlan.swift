@@ -270,17 +270,26 @@ public struct BuildPlan: Sendable {
   /// buildx's metadata JSON: exporter response values, base64 JSON decoded
   /// into objects, plus `buildx.build.ref`.
   static func metadataJSON(_ response: [String: String], ref: String) throws -> Data {
+    try JSONSerialization.data(withJSONObject: metadata(response, ref: ref), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+  }
+
+  /// One build's metadata (`kiln build`'s file, or one target's entry in bake's):
+  /// each exporter response value whose base64 text holds a non-empty JSON
+  /// object or list of objects is decoded (`result.json` is plain JSON), the
+  /// rest kept as text; plus `buildx.build.ref`.
+  public static func metadata(_ response: [String: String], ref: String) -> [String: Any] {
     var out: [String: Any] = [:]
-    for (key, value) in response {
-      if let data = Data(base64Encoded: value),
-         let object = try? JSONSerialization.jsonObject(with: data),
-         (object as? [String: Any])?.isEmpty == false || (object as? [Any])?.isEmpty == false {
-        out[key] = object
-      } else {
-        out[key] = value
-      }
-    }
+    for (key, value) in response { out[key] = decodedValue(key, value) }
     out["buildx.build.ref"] = "default/default/\(ref)"
-    return try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    return out
+  }
+
+  static func decodedValue(_ key: String, _ value: String) -> Any {
+    guard let data = key == "result.json" ? Data(value.utf8) : Data(base64Encoded: value),
+          let object = try? JSONSerialization.jsonObject(with: data)
+    else { return value }
+    if let map = object as? [String: Any], !map.isEmpty { return map }
+    if let list = object as? [[String: Any]], !list.isEmpty { return list }
+    return value
   }
 }

@@ -68,27 +68,10 @@ struct BakeBuild {
     return out
   }
 
-  /// buildx's bake metadata: an object keyed by target, each its exporter response (base64 JSON
-  /// values decoded) plus `buildx.build.ref`.
+  /// buildx's bake metadata: an object keyed by target, each that build's metadata.
   static func metadataJSON(_ results: [String: BuildResult]) throws -> Data {
-    var out: [String: Any] = [:]
-    for (name, result) in results {
-      var entry: [String: Any] = [:]
-      for (key, value) in result.response { entry[key] = decodedValue(key, value) }
-      entry["buildx.build.ref"] = "default/default/\(result.ref)"
-      out[name] = entry
-    }
+    let out = results.mapValues { BuildPlan.metadata($0.response, ref: $0.ref) }
     return try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-  }
-
-  /// A non-empty JSON object or array inside the base64 text (`result.json` is plain JSON), else the text.
-  static func decodedValue(_ key: String, _ value: String) -> Any {
-    guard let data = key == "result.json" ? Data(value.utf8) : Data(base64Encoded: value),
-          let object = try? JSONSerialization.jsonObject(with: data)
-    else { return value }
-    if let map = object as? [String: Any], !map.isEmpty { return map }
-    if let list = object as? [[String: Any]], !list.isEmpty { return list }
-    return value
   }
 
   static func writeMetadata(_ results: [String: BuildResult], to path: String) throws {
