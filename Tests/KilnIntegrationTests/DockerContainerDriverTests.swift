@@ -8,7 +8,10 @@ import Testing
 /// BuildKit): the driver's container, exec and stream handling run for real.
 @Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"), .serialized)
 struct DockerContainerDriverTests {
-  static let image = "kiln-test/fake-buildkit:1"
+  /// Each test builds its own tag: suites run in parallel and bake different
+  /// relay addresses into the image, so a shared tag let one test start
+  /// another's container image.
+  static func imageTag() -> String { "kiln-test/fake-buildkit:\(UUID().uuidString.prefix(8).lowercased())" }
 
   struct Scene {
     let root = TestDirectory.make("dc")
@@ -39,7 +42,9 @@ struct DockerContainerDriverTests {
     return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
-  static func buildImage(_ scene: Scene, relay: String) throws {
+  @discardableResult
+  static func buildImage(_ scene: Scene, relay: String) throws -> String {
+    let image = imageTag()
     let context = scene.root + "/image"
     try FileManager.default.createDirectory(atPath: context, withIntermediateDirectories: true)
     let base = ProcessInfo.processInfo.environment["KILN_TEST_BASE_IMAGE"] ?? "busybox:latest"
@@ -60,11 +65,12 @@ struct DockerContainerDriverTests {
       Docker.cli, ["build", "-q", "-t", image, context],
       environment: Kiln.baseEnvironment.merging(["DOCKER_HOST": TestEngine.dockerHost ?? "", "DOCKER_BUILDKIT": "0"]) { $1 })
     try #require(built.status == 0, "docker build: \(built.stderr)")
+    return image
   }
 
   @Test func optionsReachTheContainerAndStateSurvivesKeepState() throws {
     let scene = Scene()
-    try Self.buildImage(scene, relay: "127.0.0.1 1")
+    let image = try Self.buildImage(scene, relay: "127.0.0.1 1")
     let certs = scene.root + "/certs"
     try FileManager.default.createDirectory(atPath: certs, withIntermediateDirectories: true)
     try "CA PEM\n".write(toFile: certs + "/ca.pem", atomically: true, encoding: .utf8)
@@ -77,7 +83,7 @@ struct DockerContainerDriverTests {
     }
     let create = try scene.kiln([
       "create", "--name", name, "--driver", "docker-container", "--bootstrap",
-      "--driver-opt", "image=\(Self.image),memory=256m,memory-swap=512m,cpu-shares=256,cpu-period=100000,cpu-quota=50000",
+      "--driver-opt", "image=\(image),memory=256m,memory-swap=512m,cpu-shares=256,cpu-period=100000,cpu-quota=50000",
       "--driver-opt", "cpuset-cpus=0,cpuset-mems=0,restart-policy=on-failure:2,env.KILN_TEST=yes,network=bridge",
       "--buildkitd-flags=--debug", "--buildkitd-config", scene.root + "/bk.toml",
     ])
@@ -85,7 +91,7 @@ struct DockerContainerDriverTests {
     let details = try #require(try scene.inspect(container), "container \(container) was not created")
     let host = try #require(details["HostConfig"] as? [String: Any])
     let config = try #require(details["Config"] as? [String: Any])
-    #expect(config["Image"] as? String == Self.image)
+    #expect(config["Image"] as? String == image)
     #expect((config["Env"] as? [String])?.contains("KILN_TEST=yes") == true)
     #expect(config["Cmd"] as? [String] == ["--config", "/etc/buildkit/buildkitd.toml", "--debug", "--allow-insecure-entitlement=network.host"])
     #expect(host["Privileged"] as? Bool == true)
@@ -127,7 +133,7 @@ struct DockerContainerDriverTests {
     #expect(try scene.volumeExists(container + "_state"))
 
     // A new builder of the same name finds its state volume again; plain rm removes it.
-    let again = try scene.kiln(["create", "--name", name, "--driver", "docker-container", "--driver-opt", "image=\(Self.image)", "--bootstrap"])
+    let again = try scene.kiln(["create", "--name", name, "--driver", "docker-container", "--driver-opt", "image=\(image)", "--bootstrap"])
     #expect(again.status == 0, "\(again.stderr)")
     let remounted = try #require(try scene.inspect(container)?["Mounts"] as? [[String: Any]])
     #expect(remounted.contains { $0["Name"] as? String == container + "_state" })
@@ -140,7 +146,7 @@ struct DockerContainerDriverTests {
     let scene = Scene()
     let gateway = try Self.gateway(scene)
     let port = try SilentServer.unusedPort()
-    try Self.buildImage(scene, relay: "\(gateway) \(port)")
+    let image = try Self.buildImage(scene, relay: "\(gateway) \(port)")
     // socat serves `kiln dial-stdio --builder default` (the engine's BuildKit) to the container.
     let relay = Process()
     relay.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
@@ -161,7 +167,7 @@ struct DockerContainerDriverTests {
       _ = try? scene.docker(["volume", "rm", container + "_state"])
     }
     usleep(300_000)
-    let create = try scene.kiln(["create", "--name", name, "--driver", "docker-container", "--driver-opt", "image=\(Self.image)", "--use"])
+    let create = try scene.kiln(["create", "--name", name, "--driver", "docker-container", "--driver-opt", "image=\(image)", "--use"])
     #expect(create.status == 0, "\(create.stderr)")
     // The first use boots the node, then talks gRPC through docker exec, nc, socat and kiln dial-stdio.
     let workers = try scene.kiln(["debug", "workers", "--builder", name])

@@ -11,7 +11,7 @@ struct InspectBootstrapTests {
     let scene = DockerContainerDriverTests.Scene()
     let gateway = try DockerContainerDriverTests.gateway(scene)
     let port = try SilentServer.unusedPort()
-    try DockerContainerDriverTests.buildImage(scene, relay: "\(gateway) \(port)")
+    let image = try DockerContainerDriverTests.buildImage(scene, relay: "\(gateway) \(port)")
     let relay = try Relay.start(listen: "TCP-LISTEN:\(port),bind=\(gateway),reuseaddr,fork", environment: scene.environment)
     let name = "kib\(UUID().uuidString.prefix(6).lowercased())"
     let container = "buildx_buildkit_\(name)0"
@@ -20,7 +20,7 @@ struct InspectBootstrapTests {
       _ = try? scene.docker(["rm", "-f", container])
       _ = try? scene.docker(["volume", "rm", container + "_state"])
     }
-    let create = try scene.kiln(["create", "--name", name, "--driver", "docker-container", "--driver-opt", "image=\(DockerContainerDriverTests.image)"])
+    let create = try scene.kiln(["create", "--name", name, "--driver", "docker-container", "--driver-opt", "image=\(image)"])
     #expect(create.status == 0, "\(create.stderr)")
     #expect(try scene.inspect(container) == nil, "create without --bootstrap made the container")
     let before = try scene.kiln(["inspect", name])
