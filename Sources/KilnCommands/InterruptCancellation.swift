@@ -11,7 +11,9 @@ enum InterruptCancellation {
       group.addTask { try await body() }
       group.addTask {
         let signal = await waitForSignal()
-        throw KilnError(.daemon, "build canceled (\(signal == SIGINT ? "interrupt" : "terminated"))")
+        var canceled = KilnError(.daemon, "build canceled (\(signal == SIGINT ? "interrupt" : "terminated"))")
+        canceled.exitStatus = 130  // buildx's status for a cancelled build
+        throw canceled
       }
       defer { group.cancelAll() }
       while let result = try await group.next() {

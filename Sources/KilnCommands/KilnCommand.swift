@@ -36,8 +36,7 @@ public struct KilnCommand: AsyncParsableCommand {
         await runMain(arguments: arguments)
       }
     } catch let error as KilnError {
-      FileHandle.standardError.write(Data("ERROR: \(error.description)\n".utf8))
-      Foundation.exit(1)
+      exit(with: error)
     } catch {
       exit(withError: error)
     }
@@ -54,11 +53,20 @@ public struct KilnCommand: AsyncParsableCommand {
         try command.run()
       }
     } catch let error as KilnError {
-      FileHandle.standardError.write(Data("ERROR: \(error.description)\n".utf8))
-      Foundation.exit(1)
+      exit(with: error)
     } catch {
       exit(withError: error)
     }
+  }
+}
+
+extension KilnCommand {
+  /// Prints a failure as buildx does (its details, such as Dockerfile
+  /// snippets, then `ERROR: ...` on stderr) and exits with its status.
+  static func exit(with error: KilnError) -> Never {
+    let text = error.details.joined() + "ERROR: \(error.description)\n"
+    FileHandle.standardError.write(Data(text.utf8))
+    Foundation.exit(error.exitStatus)
   }
 }
 

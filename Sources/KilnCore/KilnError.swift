@@ -34,6 +34,12 @@ public struct KilnError: Error, CustomStringConvertible, Sendable {
   public var code: Code
   public var message: String
   public var underlying: (any Error)?
+  /// Text shown above the error line, each piece as it is (buildx prints the
+  /// Dockerfile lines around a failing instruction there).
+  public var details: [String] = []
+  /// The process's exit status when this error ends it: 1, or buildx's
+  /// special values (130 for a cancelled build, 100 for a daemon's internal error).
+  public var exitStatus: Int32 = 1
 
   public init(_ code: Code, _ message: String, underlying: (any Error)? = nil) {
     self.code = code

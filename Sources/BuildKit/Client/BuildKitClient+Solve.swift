@@ -122,7 +122,16 @@ extension BuildKitClient {
   private func solveFailure(_ error: any Error) -> KilnError {
     guard let rpc = error as? RPCError, rpc.code != .unavailable else { return failure("solve", error) }
     let message = rpc.message.hasPrefix("failed to solve") ? rpc.message : "failed to solve: " + rpc.message
-    return KilnError(.daemon, message)
+    var failure = KilnError(.daemon, message)
+    failure.details = SolveErrorDetails(rpc).sources.map(\.snippet).filter { !$0.isEmpty }
+    // buildx's exit statuses for these gRPC codes.
+    switch rpc.code {
+    case .internalError: failure.exitStatus = 100
+    case .resourceExhausted: failure.exitStatus = 102
+    case .cancelled: failure.exitStatus = 130
+    default: break
+    }
+    return failure
   }
 
   static func solveRequest(_ spec: SolveSpec, exporterList: Bool) -> Moby_Buildkit_V1_SolveRequest {
