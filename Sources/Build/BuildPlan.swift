@@ -70,17 +70,40 @@ public struct BuildPlan: Sendable {
   /// `--load` from a BuildKit that is not the engine's: the `docker`
   /// exporter's tarball, loaded into the engine (`POST /images/load`) after the build.
   public var loadTarball: String?
+  /// The context streamed from stdin through the session (`kiln build -` with an archive).
+  public var upload: SessionUpload?
 
   /// `onEngine`: the BuildKit is the Docker Engine's, whose `moby` exporter
   /// stores images; a standalone BuildKit keeps results only in its cache
   /// unless an output is given.
-  public init(flags: BuildFlags, contextPath: String, environment: Environment, currentDirectory: String = FileManager.default.currentDirectoryPath, onEngine: Bool = true) throws {
-    self.flags = flags
+  ///
+  /// A `contextPath` of `-` takes the context from `stdin` (see ``StdinContext``).
+  public init(
+    flags: BuildFlags, contextPath: String, stdin: StdinContext? = nil, environment: Environment,
+    currentDirectory: String = FileManager.default.currentDirectoryPath, onEngine: Bool = true
+  ) throws {
+    var flags = flags
+    var contextPath = contextPath
     if contextPath == "-" {
-      throw KilnError(.unsupported, "a build context from stdin (-) is not supported yet")
+      switch stdin {
+      case nil:
+        throw KilnError(.invalidArgument, "a build context from stdin (-) needs stdin's content")
+      case .archive(let upload)?:
+        self.upload = upload
+      case .dockerfile(let text)?:
+        // buildx builds a Dockerfile from stdin with an empty context directory.
+        flags.dockerfileContent = text
+        let empty = try Self.temporaryDirectory("kiln-empty-context-")
+        temporaryPaths.append(empty)
+        contextPath = empty
+      }
     }
+    self.flags = flags
     let remote = Self.isRemoteContext(contextPath)
-    if remote {
+    if let upload {
+      contextDirectory = contextPath
+      frontendAttrs["context"] = upload.url
+    } else if remote {
       contextDirectory = contextPath
     } else {
       let context = Self.absolute(contextPath, from: currentDirectory)
@@ -106,6 +129,10 @@ public struct BuildPlan: Sendable {
       dockerfileDirectory = directory
       dockerfileName = "Dockerfile"
       localDirectories["dockerfile"] = directory
+    } else if upload != nil {
+      // `-f` names the Dockerfile inside the uploaded archive.
+      dockerfileDirectory = ""
+      dockerfileName = flags.file ?? "Dockerfile"
     } else if let file = flags.file {
       let path = Self.absolute(file, from: currentDirectory)
       dockerfileDirectory = (path as NSString).deletingLastPathComponent
@@ -120,7 +147,7 @@ public struct BuildPlan: Sendable {
       dockerfileName = "Dockerfile"
       localDirectories["dockerfile"] = contextDirectory
     }
-    frontendAttrs = try Self.frontendAttributes(flags, dockerfileName: dockerfileName, environment: environment)
+    frontendAttrs.merge(try Self.frontendAttributes(flags, dockerfileName: dockerfileName, environment: environment)) { $1 }
     if remote {
       frontendAttrs["context"] = contextPath
       if flags.file != nil || flags.dockerfileContent != nil { frontendAttrs["dockerfilekey"] = "dockerfile" }

@@ -49,6 +49,7 @@ public enum BuildRunner {
     )
     configured.secrets = plan.secrets
     configured.sshAgents = plan.sshAgents
+    if let upload = plan.upload { configured.uploads = [upload] }
     configured.environment = environment.values
     let credentials = try RegistryCredentials.load(environment: environment.values)
     configured.registryCredentials = credentials

@@ -13,7 +13,7 @@ struct BuildCommand: AsyncParsableCommand {
   @OptionGroup var connection: ConnectionOptions
   @OptionGroup var options: BuildOptions
 
-  @Argument(help: "Build context directory")
+  @Argument(help: "Build context: a directory, a git or HTTP URL, or - for stdin (a tar archive of the context, or a Dockerfile)")
   var context: String
 
   func run() async throws {
@@ -21,12 +21,14 @@ struct BuildCommand: AsyncParsableCommand {
     let chosen = try await connection.chosen(environment: environment)
     let node = BuildNode(dialer: chosen.dialer, timeout: try connection.connectTimeout(), environment: environment)
     var flags = options.flags
-    if flags.file == "-" {
-      // `-f -`: the Dockerfile comes from stdin (buildx refuses stdin for both).
-      if context == "-" { throw KilnError(.invalidArgument, "invalid argument: can't use stdin for both build context and dockerfile") }
+    var stdin: StdinContext?
+    if context == "-" {
+      // A tar archive (streamed to the daemon) or a Dockerfile with an empty context.
+      stdin = try StdinContext.read(dockerfileFlag: flags.file)
+    } else if flags.file == "-" {
       flags.dockerfileContent = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
     }
-    let plan = try BuildPlan(flags: flags, contextPath: context, environment: environment, onEngine: node.isEngine)
+    let plan = try BuildPlan(flags: flags, contextPath: context, stdin: stdin, environment: environment, onEngine: node.isEngine)
     let mode = try plan.progressMode(environment: environment)
     let sink = ProgressSink(
       mode: mode, description: chosen.progressDescription, consoleDescription: chosen.consoleDescription, environment: environment.values)

@@ -27,6 +27,8 @@ public struct BuildSession: Sendable {
   public var environment: [String: String] = [:]
   /// Registry credentials served through `Auth` (the Docker configuration).
   public var registryCredentials: RegistryCredentials?
+  /// Streams the daemon pulls by URL (a context read from stdin).
+  public var uploads: [SessionUpload] = []
   public let counters = FileSyncCounters()
 
   public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String], output: OutputTarget? = nil) {
@@ -53,6 +55,7 @@ public struct BuildSession: Sendable {
       methods += ["/moby.sshforward.v1.SSH/CheckAgent", "/moby.sshforward.v1.SSH/ForwardAgent"]
     }
     if registryCredentials != nil { methods += AuthService.methods }
+    if !uploads.isEmpty { methods += UploadService.methods }
     return methods
   }
 
@@ -124,6 +127,7 @@ public struct BuildSession: Sendable {
       services.append(SSHForwardService(agents: Dictionary(sshAgents.map { ($0.id, $0.socket) }) { _, last in last }))
     }
     if let registryCredentials { services.append(AuthService(credentials: registryCredentials)) }
+    if !uploads.isEmpty { services.append(UploadService(uploads: Dictionary(uploads.map { ($0.id, $0) }) { first, _ in first })) }
     let server = GRPCServer(transport: transport, services: services)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
