@@ -40,12 +40,21 @@ extension BuildPlan {
     return entry
   }
 
+  /// The exporters of a solve, with where each one that sends its result to
+  /// the client writes (by its index), and what the engine pushes afterwards.
+  struct PlannedOutputs {
+    var exports: [ExportSpec] = []
+    var targets: [Int: OutputTarget] = [:]
+    var pushNames: [String] = []
+  }
+
   /// `--output`, `--push` and `--load` as buildx turns them into exporters
   /// (`commands/build.go`, `build/opt.go`): `registry` is an `image` with
   /// `push=true`; on the Docker Engine `image`/`docker` become its `moby`
   /// exporter, pushed afterwards through the engine's API; with no output
-  /// the image goes to the engine's store.
-  static func outputs(_ flags: BuildFlags, currentDirectory: String, onEngine: Bool = true) throws -> ([ExportSpec], OutputTarget?, [String]) {
+  /// the image goes to the engine's store. Several outputs need BuildKit
+  /// v0.13+, checked once connected (the engine's v0.8 never has it).
+  static func outputs(_ flags: BuildFlags, currentDirectory: String, onEngine: Bool = true) throws -> PlannedOutputs {
     var entries = try flags.outputs.filter { !$0.isEmpty }.map(parseOutput)
     for index in entries.indices where entries[index].type == "registry" {
       entries[index].type = "image"
@@ -64,31 +73,50 @@ extension BuildPlan {
       entries.append(OutputEntry(type: "docker", destination: nil, attrs: [:]))
     }
     if entries.isEmpty, onEngine { entries = [OutputEntry(type: "image", destination: nil, attrs: [:])] }
-    if entries.count > 1 {
+    if entries.count > 1, onEngine {
       // On the engine `--push --load` is one image, stored then pushed.
-      let merged = onEngine && entries.allSatisfy { ($0.type == "image" || $0.type == "docker") && $0.destination == nil }
-      guard merged else {
-        throw KilnError(.unsupported, "multiple outputs currently unsupported by the current BuildKit daemon, please upgrade to version v0.13+ or use a single output")
-      }
+      let merged = entries.allSatisfy { ($0.type == "image" || $0.type == "docker") && $0.destination == nil }
+      guard merged else { throw multipleOutputsUnsupported }
       let push = entries.contains { parseBool($0.attrs["push"]) == true }
       entries = [OutputEntry(type: "image", destination: nil, attrs: push ? ["push": "true"] : [:])]
     }
-    guard var entry = entries.first else { return ([], nil, []) }
-    if !flags.tags.isEmpty, ["image", "oci", "docker"].contains(entry.type) {
-      entry.attrs["name"] = flags.tags.joined(separator: ",")
-    } else if entry.type == "image", (entry.attrs["name"] ?? "").isEmpty, parseBool(entry.attrs["push"]) == true {
-      throw KilnError(.invalidArgument, "tag is needed when pushing to registry")
+    for index in entries.indices {
+      if !flags.tags.isEmpty, ["image", "oci", "docker"].contains(entries[index].type) {
+        entries[index].attrs["name"] = flags.tags.joined(separator: ",")
+      } else if entries[index].type == "image", (entries[index].attrs["name"] ?? "").isEmpty, parseBool(entries[index].attrs["push"]) == true {
+        throw KilnError(.invalidArgument, "tag is needed when pushing to registry")
+      }
     }
+    var planned = PlannedOutputs()
+    for entry in entries where entry.type != "cacheonly" {
+      let (export, target, names) = try self.export(entry, currentDirectory: currentDirectory, onEngine: onEngine)
+      if case .file(nil)? = target, planned.targets.values.contains(.file(nil)) {
+        throw KilnError(.invalidArgument, "multiple outputs configured to write to stdout")
+      }
+      if let target { planned.targets[planned.exports.count] = target }
+      planned.exports.append(export)
+      planned.pushNames += names
+    }
+    return planned
+  }
+
+  static var multipleOutputsUnsupported: KilnError {
+    KilnError(.unsupported, "multiple outputs currently unsupported by the current BuildKit daemon, please upgrade to version v0.13+ or use a single output")
+  }
+
+  /// One output's exporter, where it writes on this machine (if it sends
+  /// its result to the client), and the names the engine pushes.
+  static func export(_ entry: OutputEntry, currentDirectory: String, onEngine: Bool) throws -> (ExportSpec, OutputTarget?, [String]) {
     let push = parseBool(entry.attrs["push"]) == true
     switch entry.type {
-    case "cacheonly":
-      return ([], nil, [])
     case "local":
       guard let dest = entry.destination, !dest.isEmpty else { throw KilnError(.invalidArgument, "dest is required for local exporter") }
       guard dest != "-" else { throw KilnError(.invalidArgument, "dest cannot be stdout for local exporter") }
-      return ([ExportSpec(type: "local", attrs: entry.attrs)], .directory(absolute(dest, from: currentDirectory)), [])
+      let path = absolute(dest, from: currentDirectory)
+      if isExisting(path, directory: false) { throw KilnError(.invalidArgument, "destination directory \(dest) is a file") }
+      return (ExportSpec(type: "local", attrs: entry.attrs), .directory(path), [])
     case "tar":
-      return ([ExportSpec(type: "tar", attrs: entry.attrs)], try fileTarget(entry, currentDirectory: currentDirectory), [])
+      return (ExportSpec(type: "tar", attrs: entry.attrs), try fileTarget(entry, currentDirectory: currentDirectory), [])
     case "oci" where onEngine:
       throw notSupported("OCI exporter", docs: "https://docs.docker.com/go/build-exporters/")
     case "docker" where onEngine && entry.destination != nil:
@@ -97,27 +125,33 @@ extension BuildPlan {
       guard entry.destination != nil else {
         // `--load`: the tarball goes to a temporary file, then into the engine.
         guard entry.type == "docker" else { throw KilnError(.invalidArgument, "dest is required for oci exporter") }
-        return ([ExportSpec(type: "docker", attrs: entry.attrs)], nil, [])
+        return (ExportSpec(type: "docker", attrs: entry.attrs), nil, [])
       }
       // `tar=false` writes an OCI layout directory instead of a tarball.
       if parseBool(entry.attrs["tar"]) == false {
         guard let dest = entry.destination, dest != "-" else { throw KilnError(.invalidArgument, "dest cannot be stdout for \(entry.type) exporter") }
-        return ([ExportSpec(type: entry.type, attrs: entry.attrs)], .directory(absolute(dest, from: currentDirectory)), [])
+        return (ExportSpec(type: entry.type, attrs: entry.attrs), .directory(absolute(dest, from: currentDirectory)), [])
       }
-      return ([ExportSpec(type: entry.type, attrs: entry.attrs)], try fileTarget(entry, currentDirectory: currentDirectory), [])
+      return (ExportSpec(type: entry.type, attrs: entry.attrs), try fileTarget(entry, currentDirectory: currentDirectory), [])
     case "image" where !onEngine:
-      return ([ExportSpec(type: "image", attrs: entry.attrs)], nil, [])
+      return (ExportSpec(type: "image", attrs: entry.attrs), nil, [])
     case "image", "docker", "moby":
-      if parseBool(entry.attrs["push"]) == true, parseBool(entry.attrs["push-by-digest"]) == true {
+      if push, parseBool(entry.attrs["push-by-digest"]) == true {
         throw KilnError(.unsupported, "push-by-digest is currently not implemented for docker driver, please create a new builder instance")
       }
       let names = push ? (entry.attrs["name"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } : []
-      return ([ExportSpec(type: "moby", attrs: entry.attrs)], nil, names)
+      return (ExportSpec(type: "moby", attrs: entry.attrs), nil, names)
     default:
       if onEngine { throw KilnError(.unsupported, "output type \(entry.type) is not supported by the Docker Engine's BuildKit") }
       // Other exporters (a newer daemon's) get their attributes as given.
-      return ([ExportSpec(type: entry.type, attrs: entry.attrs)], nil, [])
+      return (ExportSpec(type: entry.type, attrs: entry.attrs), nil, [])
     }
+  }
+
+  /// Whether `path` exists and is (or is not) a directory.
+  static func isExisting(_ path: String, directory: Bool) -> Bool {
+    var isDirectory: ObjCBool = false
+    return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue == directory
   }
 
   /// A tarball output: a file, or stdout for `-` or no `dest`.
@@ -126,7 +160,10 @@ extension BuildPlan {
     if dest == "-", isatty(STDOUT_FILENO) == 1 {
       throw KilnError(.invalidArgument, "dest file is required for \(entry.type) exporter. refusing to write to console")
     }
-    return .file(dest == "-" ? nil : absolute(dest, from: currentDirectory))
+    if dest == "-" { return .file(nil) }
+    let path = absolute(dest, from: currentDirectory)
+    if isExisting(path, directory: true) { throw KilnError(.invalidArgument, "destination file \(dest) is a directory") }
+    return .file(path)
   }
 
   /// Go's `strconv.ParseBool`.

@@ -51,8 +51,11 @@ public struct BuildPlan: Sendable {
   public let dockerfileName: String
   public var frontendAttrs: [String: String] = [:]
   public var exports: [ExportSpec] = []
-  /// Where a `local`, `tar`, `oci` or `docker` output lands on this machine.
-  public var outputTarget: OutputTarget?
+  /// Where `local`, `tar`, `oci` or `docker` outputs land on this machine,
+  /// by the exporter's index in ``exports``.
+  public var outputTargets: [Int: OutputTarget] = [:]
+  /// The first exporter's target (the only one but on BuildKit v0.13+).
+  public var outputTarget: OutputTarget? { outputTargets[0] }
   public var secrets: [SecretSource] = []
   public var sshAgents: [SSHAgentSource] = []
   /// Local directories the session serves, by the names the frontend asks for.
@@ -153,12 +156,13 @@ public struct BuildPlan: Sendable {
       if flags.file != nil || flags.dockerfileContent != nil { frontendAttrs["dockerfilekey"] = "dockerfile" }
     }
     try addOptions(flags, currentDirectory: currentDirectory, onEngine: onEngine)
-    (exports, outputTarget, pushNames) = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
-    if !onEngine, exports.first?.type == "docker", outputTarget == nil {
+    let outputs = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
+    (exports, outputTargets, pushNames) = (outputs.exports, outputs.targets, outputs.pushNames)
+    if !onEngine, let load = exports.indices.first(where: { exports[$0].type == "docker" && outputTargets[$0] == nil }) {
       let directory = try Self.temporaryDirectory("kiln-load-")
       temporaryPaths.append(directory)
       loadTarball = directory + "/image.tar"
-      outputTarget = .file(loadTarball)
+      outputTargets[load] = .file(loadTarball)
     }
     secrets = try flags.secrets.map { text in
       var secret = try SecretSource.parse(text)

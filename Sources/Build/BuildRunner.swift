@@ -45,7 +45,7 @@ public enum BuildRunner {
       name: plan.contextDirectory.split(separator: "/").last.map(String.init) ?? "context",
       sharedKey: BuildPlan.sharedKey(address: node.dialer.displayAddress, directory: plan.contextDirectory),
       directories: plan.localDirectories,
-      output: plan.outputTarget
+      outputs: plan.outputTargets
     )
     configured.secrets = plan.secrets
     configured.sshAgents = plan.sshAgents
@@ -58,7 +58,9 @@ public enum BuildRunner {
     let ref = BuildSession.randomID()
     let (engine, timeout) = (node.engine, node.timeout)
     let response = try await BuildKitClient.withConnection(to: node.dialer, timeout: timeout) { client in
-      let exporterList = await client.supportsExporterList()
+      let features = await client.features()
+      if plan.exports.count > 1, !features.multipleExporters { throw BuildPlan.multipleOutputsUnsupported }
+      let exporterList = features.exporterList
       var spec = SolveSpec(ref: ref, sessionID: session.id, frontendAttrs: plan.frontendAttrs, exports: plan.exports, entitlements: plan.entitlements)
       spec.cacheImports = plan.cacheImports.map(\.spec)
       spec.cacheExports = plan.cacheExports.map(\.spec)

@@ -1,5 +1,5 @@
 import Build
-import BuildKit
+@testable import BuildKit
 import Progress
 import Foundation
 import KilnCore
@@ -147,5 +147,55 @@ struct SSHSpecTests {
     #expect(throws: KilnError.self) { try SSHAgentSource.parse("default", environment: [:]) }
     #expect(throws: KilnError.self) { try SSHAgentSource.parse("default", environment: ["SSH_AUTH_SOCK": "/nonexistent"]) }
     #expect(throws: KilnError.self) { try SSHAgentSource.parse("id=/etc/hostname", environment: [:]) }
+  }
+}
+
+/// Several outputs in one build (BuildKit v0.13+): each exporter with its own
+/// target, by its index in the solve request.
+struct MultipleOutputTests {
+  static func plan(_ outputs: [String], load: Bool = false, onEngine: Bool = false, in dir: String) throws -> BuildPlan {
+    var flags = BuildFlags()
+    flags.outputs = outputs
+    flags.tags = ["r/x:1"]
+    flags.load = load
+    return try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), currentDirectory: "/work", onEngine: onEngine)
+  }
+
+  @Test func eachExporterGetsItsTarget() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let plan = try Self.plan(["type=local,dest=a", "type=image,push=true", "type=tar,dest=b.tar", "type=cacheonly"], load: true, in: dir)
+    defer { plan.cleanUp() }
+    #expect(plan.exports.map(\.type) == ["local", "image", "tar", "docker"])
+    #expect(plan.exports[1].attrs == ["name": "r/x:1", "push": "true"])
+    let tarball = try #require(plan.loadTarball)
+    #expect(plan.outputTargets == [0: .directory("/work/a"), 2: .file("/work/b.tar"), 3: .file(tarball)])
+  }
+
+  @Test func refusals() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func message(_ outputs: [String], onEngine: Bool = false) -> String {
+      do {
+        _ = try Self.plan(outputs, onEngine: onEngine, in: dir)
+        return ""
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(message(["-", "type=tar"]) == "multiple outputs configured to write to stdout")
+    #expect(message(["type=local,dest=a", "type=tar,dest=b"], onEngine: true).hasPrefix("multiple outputs currently unsupported"))
+    // A destination of the wrong kind, as buildx checks before building.
+    try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/file"))
+    #expect(message(["type=local,dest=\(dir)/file"]) == "destination directory \(dir)/file is a file")
+    #expect(message(["type=tar,dest=\(dir)"]) == "destination file \(dir) is a directory")
+  }
+
+  @Test func daemonVersions() {
+    #expect(DaemonFeatures.parseVersion("v0.13.2")! == (0, 13))
+    #expect(DaemonFeatures.parseVersion("0.32.0-rc1")! == (0, 32))
+    #expect(DaemonFeatures.parseVersion("v1.2")! == (1, 2))
+    #expect(DaemonFeatures.parseVersion("") == nil)
+    #expect(DaemonFeatures.parseVersion("dev") == nil)
   }
 }

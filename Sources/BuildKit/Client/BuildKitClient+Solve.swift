@@ -45,18 +45,40 @@ public struct SolveSpec: Sendable {
   }
 }
 
+/// What a daemon's API supports, as far as a solve request is shaped by it.
+public struct DaemonFeatures: Sendable, Equatable {
+  /// `SolveRequest.exporters` (else the deprecated single-exporter fields).
+  public var exporterList: Bool
+  /// More than one exporter in a solve.
+  public var multipleExporters: Bool
+
+  public init(exporterList: Bool, multipleExporters: Bool) {
+    self.exporterList = exporterList
+    self.multipleExporters = multipleExporters
+  }
+
+  /// `v0.13.2` or `0.13.0-rc1` as (major, minor); nil for development builds without a version.
+  static func parseVersion(_ text: String) -> (Int, Int)? {
+    let numbers = text.drop { $0 == "v" }.split(separator: ".").prefix(2).map { Int($0.prefix { $0.isNumber }) }
+    guard numbers.count == 2, let major = numbers[0], let minor = numbers[1] else { return nil }
+    return (major, minor)
+  }
+}
+
 extension BuildKitClient {
-  /// Whether the daemon takes a list of exporters (`SolveRequest.exporters`).
+  /// What the daemon's API offers, from `Control.Info` (BuildKit v0.11+).
   ///
   /// BuildKit v0.8 (the Docker Engine's) implements no `Control.Info` and
-  /// ignores the list; it needs the deprecated single-exporter fields.
-  public func supportsExporterList() async -> Bool {
-    do {
-      _ = try await control.info(Moby_Buildkit_V1_InfoRequest(), options: options)
-      return true
-    } catch {
-      return false
+  /// ignores the exporter list; it needs the deprecated single-exporter fields.
+  public func features() async -> DaemonFeatures {
+    guard let info = try? await control.info(Moby_Buildkit_V1_InfoRequest(), options: options) else {
+      return DaemonFeatures(exporterList: false, multipleExporters: false)
     }
+    // Several exporters in one solve came with v0.13. A build from source
+    // without a version says v0.0.0 and is taken as current.
+    let version = DaemonFeatures.parseVersion(info.buildkitVersion.version)
+    let multiple = version.map { $0 == (0, 0) || $0 >= (0, 13) } ?? true
+    return DaemonFeatures(exporterList: true, multipleExporters: multiple)
   }
 
   /// Runs a solve while streaming its status to `status`; returns the

@@ -18,8 +18,9 @@ public struct BuildSession: Sendable {
   public let sharedKey: String
   /// Local directories by the names the frontend uses (`context`, `dockerfile`).
   public var directories: [String: String]
-  /// Where an exporter that sends its result to the client (`local`, `tar`) writes.
-  public var output: OutputTarget?
+  /// Where exporters that send their result to the client (`local`, `tar`)
+  /// write, by their index in the solve request.
+  public var outputs: [Int: OutputTarget]
   /// `--secret` values by id, and the environment `env=` secrets come from.
   public var secrets: [SecretSource] = []
   /// `--ssh` agents by id.
@@ -31,12 +32,12 @@ public struct BuildSession: Sendable {
   public var uploads: [SessionUpload] = []
   public let counters = FileSyncCounters()
 
-  public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String], output: OutputTarget? = nil) {
+  public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String], outputs: [Int: OutputTarget] = [:]) {
     self.id = id
     self.name = name
     self.sharedKey = sharedKey
     self.directories = directories
-    self.output = output
+    self.outputs = outputs
   }
 
   /// 25 lowercase alphanumerics, like BuildKit's identity.NewID.
@@ -49,7 +50,7 @@ public struct BuildSession: Sendable {
   /// The gRPC methods served, announced to the daemon: it calls only these.
   var methods: [String] {
     var methods = ["/grpc.health.v1.Health/Check", "/moby.filesync.v1.FileSync/DiffCopy"]
-    if output != nil { methods.append("/moby.filesync.v1.FileSend/DiffCopy") }
+    if !outputs.isEmpty { methods.append("/moby.filesync.v1.FileSend/DiffCopy") }
     if !secrets.isEmpty { methods.append("/moby.buildkit.secrets.v1.Secrets/GetSecret") }
     if !sshAgents.isEmpty {
       methods += ["/moby.sshforward.v1.SSH/CheckAgent", "/moby.sshforward.v1.SSH/ForwardAgent"]
@@ -118,7 +119,7 @@ public struct BuildSession: Sendable {
       HealthService(),
       FileSyncService(directories: directories, counters: counters),
     ]
-    if let output { services.append(FileSendService(target: output)) }
+    if !outputs.isEmpty { services.append(FileSendService(targets: outputs)) }
     if !secrets.isEmpty {
       let byID = Dictionary(secrets.map { ($0.id, $0.origin) }) { _, last in last }
       services.append(SecretsService(secrets: byID, environment: environment))

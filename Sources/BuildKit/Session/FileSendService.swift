@@ -21,15 +21,25 @@ public enum OutputTarget: Sendable, Equatable {
 /// client. The declared message is `BytesMessage`, but for a directory the
 /// daemon sends fsutil packets on the same method, so messages are taken
 /// raw and decoded by target.
+///
+/// With several exporters the daemon names the one exporting (its index in
+/// the solve request) in the `buildkit-attachable-exporter-id` metadata;
+/// without it, it is exporter 0.
 struct FileSendService: RegistrableRPCService {
-  let target: OutputTarget
+  let targets: [Int: OutputTarget]
 
   static let descriptor = MethodDescriptor(fullyQualifiedService: "moby.filesync.v1.FileSend", method: "DiffCopy")
 
+  static func exporterID(_ metadata: Metadata) -> Int {
+    metadata[stringValues: "buildkit-attachable-exporter-id"].first { _ in true }.flatMap { Int($0) } ?? 0
+  }
+
   func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
-    let target = self.target
+    let targets = self.targets
     router.registerHandler(forMethod: Self.descriptor, deserializer: RawMessage(), serializer: RawMessage()) { request, _ in
-      StreamingServerResponse { writer in
+      let id = Self.exporterID(request.metadata)
+      guard let target = targets[id] else { throw RPCError(code: .notFound, message: "exporter \(id) not found") }
+      return StreamingServerResponse { writer in
         switch target {
         case .directory(let path):
           try await DiffCopyReceiver(destination: OutputPath(root: path)).run(inbound: request.messages, outbound: writer)

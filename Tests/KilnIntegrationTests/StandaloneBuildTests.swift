@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// A standalone BuildKit (v0.13 or newer) to test what the engine's v0.8
+/// cannot do. None runs in CI: set `KILN_TEST_BUILDKIT_ADDR` (e.g.
+/// `unix:///run/buildkit/buildkitd.sock`) to a daemon that can pull
+/// `KILN_TEST_STANDALONE_BASE` (default `127.0.0.1:5000/busybox:latest`).
+enum StandaloneBuildKit {
+  static var address: String? {
+    ProcessInfo.processInfo.environment["KILN_TEST_BUILDKIT_ADDR"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+  static var base: String {
+    ProcessInfo.processInfo.environment["KILN_TEST_STANDALONE_BASE"] ?? "127.0.0.1:5000/busybox:latest"
+  }
+  static func build(_ args: [String], in dir: String) throws -> KilnResult {
+    try Kiln.run(["build", "--addr", address ?? "", "--progress=plain"] + args + [dir], limit: .seconds(240))
+  }
+}
+
+@Suite(.enabled(if: StandaloneBuildKit.address != nil, "needs a standalone BuildKit: set KILN_TEST_BUILDKIT_ADDR"))
+struct StandaloneBuildTests {
+  @Test func severalOutputsAtOnce() throws {
+    let token = BuildIntegrationTests.unique()
+    let dir = try BuildIntegrationTests.context("standalone-multi", [
+      "Dockerfile": "FROM \(StandaloneBuildKit.base)\nRUN echo \(token) > /token\n"
+    ])
+    let result = try StandaloneBuildKit.build([
+      "-o", "type=local,dest=\(dir)-a", "-o", "type=tar,dest=\(dir)-b.tar", "-o", "type=local,dest=\(dir)-c",
+    ], in: dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    for local in ["-a", "-c"] {
+      #expect(try String(contentsOfFile: dir + local + "/token", encoding: .utf8) == token + "\n")
+    }
+    let listing = try ProcessRunner.run("/bin/tar", ["-tf", dir + "-b.tar"])
+    #expect(listing.stdout.split(separator: "\n").contains("token"), "\(listing.stdout)")
+  }
+
+  @Test func failingStepShowsTheDockerfileLines() throws {
+    let dir = try BuildIntegrationTests.context("standalone-snippet", [
+      "Dockerfile": "FROM \(StandaloneBuildKit.base)\nENV A=1\nRUN echo fine\nRUN exit 3\nENV B=2\n"
+    ])
+    let result = try StandaloneBuildKit.build([], in: dir)
+    #expect(result.status == 1)
+    let expected = """
+      Dockerfile:4
+      --------------------
+         2 |     ENV A=1
+         3 |     RUN echo fine
+         4 | >>> RUN exit 3
+         5 |     ENV B=2
+         6 |     
+      --------------------
+      ERROR: failed to solve: process "/bin/sh -c exit 3" did not complete successfully: exit code: 3
+
+      """
+    #expect(result.stderr.hasSuffix(expected), "\(result.stderr)")
+  }
+}
