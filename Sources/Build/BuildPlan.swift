@@ -136,15 +136,16 @@ public struct BuildPlan: Sendable {
       // `-f` names the Dockerfile inside the uploaded archive.
       dockerfileDirectory = ""
       dockerfileName = flags.file ?? "Dockerfile"
-    } else if let file = flags.file {
+    } else if let file = flags.file, !(remote && !file.hasPrefix("/")) {
       let path = Self.absolute(file, from: currentDirectory)
       dockerfileDirectory = (path as NSString).deletingLastPathComponent
       dockerfileName = (path as NSString).lastPathComponent
       localDirectories["dockerfile"] = dockerfileDirectory
     } else if remote {
-      // The frontend reads the Dockerfile from the remote context.
+      // The frontend reads the Dockerfile from the remote context (a relative
+      // `-f` names a file in it, as in buildx; an absolute one is local).
       dockerfileDirectory = ""
-      dockerfileName = "Dockerfile"
+      dockerfileName = flags.file ?? "Dockerfile"
     } else {
       dockerfileDirectory = contextDirectory
       dockerfileName = "Dockerfile"
@@ -153,7 +154,7 @@ public struct BuildPlan: Sendable {
     frontendAttrs.merge(try Self.frontendAttributes(flags, dockerfileName: dockerfileName, environment: environment)) { $1 }
     if remote {
       frontendAttrs["context"] = contextPath
-      if flags.file != nil || flags.dockerfileContent != nil { frontendAttrs["dockerfilekey"] = "dockerfile" }
+      if localDirectories["dockerfile"] != nil { frontendAttrs["dockerfilekey"] = "dockerfile" }
     }
     try addOptions(flags, currentDirectory: currentDirectory, onEngine: onEngine)
     let outputs = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)

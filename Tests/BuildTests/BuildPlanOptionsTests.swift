@@ -109,5 +109,14 @@ struct BuildPlanOptionsTests {
     defer { gitWithFile.cleanUp() }
     #expect(gitWithFile.frontendAttrs["dockerfilekey"] == "dockerfile")
     #expect(Set(gitWithFile.localDirectories.keys) == ["dockerfile"])
+    // A relative `-f` names a file in the remote context; an absolute one is served from here.
+    let relative = try Self.plan({ $0.file = "app/Dockerfile" }, context: "git://127.0.0.1/x.git#v1")
+    #expect(relative.frontendAttrs["filename"] == "app/Dockerfile")
+    #expect(relative.frontendAttrs["dockerfilekey"] == nil)
+    #expect(relative.localDirectories.isEmpty)
+    let absolute = try Self.plan({ $0.file = "/srv/df/Build.Dockerfile" }, context: "git://127.0.0.1/x.git")
+    #expect(absolute.frontendAttrs["filename"] == "Build.Dockerfile")
+    #expect(absolute.frontendAttrs["dockerfilekey"] == "dockerfile")
+    #expect(absolute.localDirectories == ["dockerfile": "/srv/df"])
   }
 }

@@ -80,7 +80,7 @@ final class SSHServer {
 
   var path: String { binDir + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") }
 
-  private static func accepts(port: Int) -> Bool {
+  static func accepts(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var addr = sockaddr_in()
