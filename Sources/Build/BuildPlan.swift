@@ -72,6 +72,13 @@ public struct BuildPlan: Sendable {
   public var loadTarball: String?
   /// The context streamed from stdin through the session (`kiln build -` with an archive).
   public var upload: SessionUpload?
+  /// OCI layout directories the session serves as content stores, by store
+  /// name (`local:DIR`, `oci:ID`, `export`; see BuildPlan+ContentStores).
+  public var contentStores: [String: String] = [:]
+  /// Layouts whose `index.json` gets the build's cache or image afterwards.
+  public var layoutUpdates: [LayoutIndexUpdate] = []
+  /// What BuildKit's client would log as warnings (a local cache it skips).
+  public var warnings: [String] = []
 
   /// `onEngine`: the BuildKit is the Docker Engine's, whose `moby` exporter
   /// stores images; a standalone BuildKit keeps results only in its cache
@@ -154,6 +161,7 @@ public struct BuildPlan: Sendable {
     }
     try addOptions(flags, currentDirectory: currentDirectory, onEngine: onEngine)
     (exports, outputTarget, pushNames) = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
+    try addExportLayouts()
     if !onEngine, exports.first?.type == "docker", outputTarget == nil {
       let directory = try Self.temporaryDirectory("kiln-load-")
       temporaryPaths.append(directory)

@@ -53,6 +53,8 @@ public enum BuildRunner {
     configured.environment = environment.values
     let credentials = try RegistryCredentials.load(environment: environment.values)
     configured.registryCredentials = credentials
+    configured.contentStores = plan.contentStores.mapValues { OCILayoutStore(root: $0) }
+    for warning in plan.warnings { FileHandle.standardError.write(Data("WARNING: \(warning)\n".utf8)) }
     let session = configured
     defer { plan.cleanUp() }
     let ref = BuildSession.randomID()
@@ -66,6 +68,7 @@ public enum BuildRunner {
       if let engine { return try await session.serve(throughEngine: engine, timeout: timeout, solve) }
       return try await session.serve(through: client, solve)
     }
+    try plan.updateLayoutIndexes(response: response)
     var result = response
     if !plan.pushNames.isEmpty, let engine = (node.dialer as? DockerHijackDialer)?.engine {
       result = try await push(plan.pushNames, through: DockerEngine(dialer: engine, requestTimeout: .seconds(600)), credentials: credentials, response: response, progress: progress)
