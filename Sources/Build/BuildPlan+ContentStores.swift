@@ -9,10 +9,13 @@ public struct LayoutIndexUpdate: Sendable, Equatable {
   /// `--cache-to type=local`: the cache manifest under this tag. An export
   /// (nil) gets the image under its names, or `latest`.
   public var cacheTag: String?
+  /// `reset=true` on a local cache export: blobs no manifest reaches are deleted afterwards.
+  public var reset: Bool
 
-  public init(path: String, cacheTag: String?) {
+  public init(path: String, cacheTag: String?, reset: Bool = false) {
     self.path = path
     self.cacheTag = cacheTag
+    self.reset = reset
   }
 }
 
@@ -33,8 +36,13 @@ extension BuildPlan {
       } catch {
         throw KilnError(.io, "cannot create the cache directory \(dest)", underlying: error)
       }
+      var reset = false
+      if let text = entry.attrs["reset"] {
+        guard let value = Self.parseBool(text) else { throw KilnError(.invalidArgument, "failed to parse reset attribute: invalid syntax") }
+        reset = value
+      }
       contentStores["local:" + dest] = path
-      layoutUpdates.append(LayoutIndexUpdate(path: path, cacheTag: entry.attrs["tag"] ?? "latest"))
+      layoutUpdates.append(LayoutIndexUpdate(path: path, cacheTag: entry.attrs["tag"] ?? "latest", reset: reset))
     }
     var imports: [CacheEntry] = []
     for var entry in cacheImports {
@@ -147,8 +155,10 @@ extension BuildPlan {
   /// After the solve: the cache manifest (`cache.manifest`, a JSON
   /// descriptor) into each local cache's `index.json` under its tag, and the
   /// image (`containerimage.descriptor`, base64 JSON) into each exported
-  /// layout under the names in `image.name`, else `latest`.
-  public func updateLayoutIndexes(response: [String: String]) throws {
+  /// layout under the names in `image.name`, else `latest`. Then local
+  /// caches with `reset=true` lose unreferenced blobs; a failure there is
+  /// only a warning (returned), as in BuildKit's client.
+  public func updateLayoutIndexes(response: [String: String]) throws -> [String] {
     for update in layoutUpdates {
       if let tag = update.cacheTag {
         guard let text = response["cache.manifest"], !text.isEmpty else { continue }
@@ -162,5 +172,14 @@ extension BuildPlan {
       }
       OCILayoutStore(root: update.path).removeEmptyIngest()
     }
+    var warnings: [String] = []
+    for update in layoutUpdates where update.reset {
+      do {
+        try OCILayoutIndex.removeUnreferencedBlobs(in: update.path)
+      } catch {
+        warnings.append("failed to reset cache store: \(error)")
+      }
+    }
+    return warnings
   }
 }

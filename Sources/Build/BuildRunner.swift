@@ -68,7 +68,9 @@ public enum BuildRunner {
       if let engine { return try await session.serve(throughEngine: engine, timeout: timeout, solve) }
       return try await session.serve(through: client, solve)
     }
-    try plan.updateLayoutIndexes(response: response)
+    for warning in try plan.updateLayoutIndexes(response: response) {
+      FileHandle.standardError.write(Data("WARNING: \(warning)\n".utf8))
+    }
     var result = response
     if !plan.pushNames.isEmpty, let engine = (node.dialer as? DockerHijackDialer)?.engine {
       result = try await push(plan.pushNames, through: DockerEngine(dialer: engine, requestTimeout: .seconds(600)), credentials: credentials, response: response, progress: progress)

@@ -36,6 +36,9 @@ struct BuildPlanContentStoreTests {
     #expect(plan.layoutUpdates.contains { $0.path.hasSuffix("/other") && $0.cacheTag == "v2" })
     #expect(plan.cacheExports.first == CacheEntry(type: "local", attrs: ["dest": "cache"]))
     #expect(throws: KilnError.self) { try Self.plan { flags, _ in flags.cacheTo = ["type=local"] } }
+    #expect(throws: KilnError.self) { try Self.plan { flags, _ in flags.cacheTo = ["type=local,dest=c,reset=maybe"] } }
+    let reset = try Self.plan { flags, _ in flags.cacheTo = ["type=local,dest=c,reset=true"] }
+    #expect(reset.layoutUpdates.first?.reset == true)
   }
 
   @Test func localCacheImportResolvesTheDigestByTag() throws {

@@ -145,6 +145,25 @@ struct OCILayoutStoreTests {
     #expect((try? FileManager.default.contentsOfDirectory(atPath: outside)) == [])
   }
 
+  @Test func resetKeepsOnlyWhatTheIndexReaches() throws {
+    let root = try Self.root()
+    let store = OCILayoutStore(root: root)
+    func put(_ text: String) throws -> String {
+      let bytes = Array(text.utf8)
+      let writer = try store.writer(ref: text)
+      try writer.write(bytes)
+      return try writer.commit(size: Int64(bytes.count), expected: "").description
+    }
+    let layer = try put("layer")
+    let config = try put("config")
+    let stray = try put("stray")
+    let manifest = try put(#"{"schemaVersion":2,"config":{"digest":"\#(config)"},"layers":[{"digest":"\#(layer)"}]}"#)
+    let descriptor = #"{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(manifest)","size":1}"#
+    try OCILayoutIndex.put(descriptor: Data(descriptor.utf8), in: root, names: [.tag("latest")])
+    #expect(try OCILayoutIndex.removeUnreferencedBlobs(in: root) == [stray])
+    #expect(Set(try store.list().map(\.digest.description)) == [layer, config, manifest])
+  }
+
   @Test func indexPutAndLookup() throws {
     let root = try Self.root()
     let first = #"{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:\#(String(repeating: "1", count: 64))","size":10}"#

@@ -101,6 +101,15 @@ struct ContentStoreStandaloneTests {
     #expect(imported.stderr.contains("importing cache manifest from local:"), "\(imported.stderr)")
     #expect(!imported.stderr.contains("ERROR"), "\(imported.stderr)")
     #expect(imported.stderr.contains("RUN echo \(token) > /token\n#") && imported.stderr.contains("CACHED"), "\(imported.stderr)")
+    // A changed build exported again with reset=true replaces the manifest
+    // under t1 and drops the blobs only the old one reached.
+    try Data("changed\n".utf8).write(to: URL(fileURLWithPath: dir + "/f"))
+    let again = try Self.build(["--cache-to", "type=local,dest=\(cache),tag=t1,reset=true", dir])
+    #expect(again.status == 0, "\(again.stderr)")
+    let newManifests = try #require(try LayoutFixture.json(cache + "/index.json")["manifests"] as? [[String: Any]])
+    #expect(newManifests.count == 1)
+    #expect(newManifests.first?["digest"] as? String != digest)
+    #expect(!FileManager.default.fileExists(atPath: cache + "/blobs/sha256/" + hex))
   }
 
   @Test func ociLayoutOutputThenContext() throws {

@@ -147,3 +147,41 @@ public enum OCILayoutIndex {
     return String(decoding: data, as: UTF8.self)
   }
 }
+
+extension OCILayoutIndex {
+  static let indexTypes: Set = ["application/vnd.oci.image.index.v1+json", "application/vnd.docker.distribution.manifest.list.v2+json"]
+  static let manifestTypes: Set = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"]
+
+  /// `reset=true` on a local cache export (BuildKit's client `resetCacheStore`):
+  /// deletes every blob that no manifest listed in `index.json` reaches
+  /// (indexes → manifests → config and layers). Returns what it deleted.
+  @discardableResult
+  public static func removeUnreferencedBlobs(in root: String) throws -> [String] {
+    let store = OCILayoutStore(root: root)
+    var referenced: Set<String> = []
+    var pending = try manifests(in: root)
+    while let descriptor = pending.popLast() {
+      guard let text = descriptor["digest"] as? String, referenced.insert(text).inserted else { continue }
+      let mediaType = descriptor["mediaType"] as? String ?? ""
+      guard indexTypes.contains(mediaType) || manifestTypes.contains(mediaType) else { continue }
+      let digest = try BlobDigest(text)
+      guard let data = FileManager.default.contents(atPath: try store.blobPath(digest)),
+        let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+      else {
+        throw KilnError(.io, "reset: cannot read \(text) in \(root)")
+      }
+      if indexTypes.contains(mediaType) {
+        pending += object["manifests"] as? [[String: Any]] ?? []
+      } else {
+        if let config = object["config"] as? [String: Any] { pending.append(config) }
+        pending += object["layers"] as? [[String: Any]] ?? []
+      }
+    }
+    var deleted: [String] = []
+    for info in try store.list() where !referenced.contains(info.digest.description) {
+      try store.delete(info.digest)
+      deleted.append(info.digest.description)
+    }
+    return deleted
+  }
+}
