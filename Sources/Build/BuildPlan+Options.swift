@@ -29,12 +29,10 @@ extension BuildPlan {
     try addNamedContexts(flags, currentDirectory: currentDirectory)
     cacheImports = try flags.cacheFrom.filter { !$0.isEmpty }.map(CacheEntry.parse)
     cacheExports = try flags.cacheTo.filter { !$0.isEmpty }.map(CacheEntry.parse)
-    for entry in cacheImports + cacheExports where entry.type == "local" {
-      throw KilnError(.unsupported, "type=local cache needs the session content store, which kiln does not serve yet")
-    }
     if onEngine, cacheExports.contains(where: { $0.type != "inline" }) {
       throw Self.notSupported("Cache export", docs: "https://docs.docker.com/go/build-cache-backends/")
     }
+    try addLocalCaches(currentDirectory: currentDirectory)
     if !cacheImports.isEmpty {
       // As BuildKit's client: the frontend imports cache from this JSON (and
       // older frontends from the comma list of registry refs).
@@ -91,7 +89,8 @@ extension BuildPlan {
         continue
       }
       if value.hasPrefix("oci-layout://") {
-        throw KilnError(.unsupported, "oci-layout:// build contexts need the session content store, which kiln does not serve yet")
+        try addLayoutContext(name: name, value: value, currentDirectory: currentDirectory)
+        continue
       }
       let path = Self.absolute(value, from: currentDirectory)
       var isDirectory: ObjCBool = false

@@ -127,10 +127,10 @@ extension BuildPlan {
         guard entry.type == "docker" else { throw KilnError(.invalidArgument, "dest is required for oci exporter") }
         return (ExportSpec(type: "docker", attrs: entry.attrs), nil, [])
       }
-      // `tar=false` writes an OCI layout directory instead of a tarball.
+      // `tar=false`: an OCI layout directory, written through the session's
+      // `export` content store (BuildPlan+ContentStores.swift).
       if parseBool(entry.attrs["tar"]) == false {
-        guard let dest = entry.destination, dest != "-" else { throw KilnError(.invalidArgument, "dest cannot be stdout for \(entry.type) exporter") }
-        return (ExportSpec(type: entry.type, attrs: entry.attrs), .directory(absolute(dest, from: currentDirectory)), [])
+        return (try layoutExport(entry, currentDirectory: currentDirectory), nil, [])
       }
       return (ExportSpec(type: entry.type, attrs: entry.attrs), try fileTarget(entry, currentDirectory: currentDirectory), [])
     case "image" where !onEngine:

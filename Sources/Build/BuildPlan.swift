@@ -75,6 +75,13 @@ public struct BuildPlan: Sendable {
   public var loadTarball: String?
   /// The context streamed from stdin through the session (`kiln build -` with an archive).
   public var upload: SessionUpload?
+  /// OCI layout directories the session serves as content stores, by store
+  /// name (`local:DIR`, `oci:ID`, `export`; see BuildPlan+ContentStores).
+  public var contentStores: [String: String] = [:]
+  /// Layouts whose `index.json` gets the build's cache or image afterwards.
+  public var layoutUpdates: [LayoutIndexUpdate] = []
+  /// What BuildKit's client would log as warnings (a local cache it skips).
+  public var warnings: [String] = []
 
   /// `onEngine`: the BuildKit is the Docker Engine's, whose `moby` exporter
   /// stores images; a standalone BuildKit keeps results only in its cache
@@ -159,6 +166,7 @@ public struct BuildPlan: Sendable {
     try addOptions(flags, currentDirectory: currentDirectory, onEngine: onEngine)
     let outputs = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
     (exports, outputTargets, pushNames) = (outputs.exports, outputs.targets, outputs.pushNames)
+    try addExportLayouts()
     if !onEngine, let load = exports.indices.first(where: { exports[$0].type == "docker" && outputTargets[$0] == nil }) {
       let directory = try Self.temporaryDirectory("kiln-load-")
       temporaryPaths.append(directory)

@@ -53,6 +53,8 @@ public enum BuildRunner {
     configured.environment = environment.values
     let credentials = try RegistryCredentials.load(environment: environment.values)
     configured.registryCredentials = credentials
+    configured.contentStores = plan.contentStores.mapValues { OCILayoutStore(root: $0) }
+    for warning in plan.warnings { FileHandle.standardError.write(Data("WARNING: \(warning)\n".utf8)) }
     let session = configured
     defer { plan.cleanUp() }
     let ref = BuildSession.randomID()
@@ -67,6 +69,9 @@ public enum BuildRunner {
       let solve = { try await client.solve(spec, exporterList: exporterList, status: progress) }
       if let engine { return try await session.serve(throughEngine: engine, timeout: timeout, solve) }
       return try await session.serve(through: client, solve)
+    }
+    for warning in try plan.updateLayoutIndexes(response: response) {
+      FileHandle.standardError.write(Data("WARNING: \(warning)\n".utf8))
     }
     var result = response
     if !plan.pushNames.isEmpty, let engine = (node.dialer as? DockerHijackDialer)?.engine {

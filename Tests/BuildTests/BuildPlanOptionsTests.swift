@@ -34,7 +34,9 @@ struct BuildPlanOptionsTests {
     #expect(oci.exports.map(\.type) == ["oci"])
     if case .file(let path?) = oci.outputTarget { #expect(path.hasSuffix("/out.tar")) } else { Issue.record("no file target") }
     let layout = try Self.plan({ $0.outputs = ["type=oci,dest=layout,tar=false"] }, onEngine: false)
-    if case .directory(let path) = layout.outputTarget { #expect(path.hasSuffix("/layout")) } else { Issue.record("no directory target") }
+    #expect(layout.outputTarget == nil)
+    #expect(layout.exports.first?.layoutDirectory?.hasSuffix("/layout") == true)
+    #expect(layout.contentStores["export"] == layout.exports.first?.layoutDirectory)
   }
 
   @Test func engineRefusesWhatItCannotDo() {
@@ -44,8 +46,7 @@ struct BuildPlanOptionsTests {
       { $0.cacheTo = ["type=registry,ref=r/cache"] },
       { $0.attests = ["type=sbom"] },
       { $0.provenance = "mode=max" },
-      { $0.cacheFrom = ["type=local,src=/tmp"] },
-      { $0.buildContexts = ["x=oci-layout:///tmp/layout"] },
+      { $0.cacheTo = ["type=local,dest=/tmp/kiln-never-made"] },
     ] {
       #expect(throws: KilnError.self) { try Self.plan(configure) }
     }

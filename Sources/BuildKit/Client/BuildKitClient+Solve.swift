@@ -8,6 +8,9 @@ import SwiftProtobuf
 public struct ExportSpec: Sendable, Equatable {
   public var type: String
   public var attrs: [String: String]
+  /// For `oci`/`docker` with `tar=false`: the OCI layout directory the
+  /// exporter writes through the session's `export` content store (not sent).
+  public var layoutDirectory: String?
   public init(type: String, attrs: [String: String] = [:]) {
     self.type = type
     self.attrs = attrs

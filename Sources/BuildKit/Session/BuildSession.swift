@@ -30,6 +30,9 @@ public struct BuildSession: Sendable {
   public var registryCredentials: RegistryCredentials?
   /// Streams the daemon pulls by URL (a context read from stdin).
   public var uploads: [SessionUpload] = []
+  /// OCI layout directories served as containerd content stores, by the
+  /// names BuildKit asks for (`local:DIR`, `oci:ID`, `export`).
+  public var contentStores: [String: OCILayoutStore] = [:]
   public let counters = FileSyncCounters()
 
   public init(id: String = BuildSession.randomID(), name: String, sharedKey: String, directories: [String: String], outputs: [Int: OutputTarget] = [:]) {
@@ -57,6 +60,7 @@ public struct BuildSession: Sendable {
     }
     if registryCredentials != nil { methods += AuthService.methods }
     if !uploads.isEmpty { methods += UploadService.methods }
+    if !contentStores.isEmpty { methods += ContentStoreService.methods }
     return methods
   }
 
@@ -129,6 +133,7 @@ public struct BuildSession: Sendable {
     }
     if let registryCredentials { services.append(AuthService(credentials: registryCredentials)) }
     if !uploads.isEmpty { services.append(UploadService(uploads: Dictionary(uploads.map { ($0.id, $0) }) { first, _ in first })) }
+    if !contentStores.isEmpty { services.append(ContentStoreService(stores: contentStores)) }
     let server = GRPCServer(transport: transport, services: services)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask {
