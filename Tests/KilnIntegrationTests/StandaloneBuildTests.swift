@@ -12,8 +12,8 @@ enum StandaloneBuildKit {
   static var base: String {
     ProcessInfo.processInfo.environment["KILN_TEST_STANDALONE_BASE"] ?? "127.0.0.1:5000/busybox:latest"
   }
-  static func build(_ args: [String], in dir: String) throws -> KilnResult {
-    try Kiln.run(["build", "--addr", address ?? "", "--progress=plain"] + args + [dir], limit: .seconds(240))
+  static func build(_ args: [String], in dir: String, environment: [String: String] = [:]) throws -> KilnResult {
+    try Kiln.run(["build", "--addr", address ?? "", "--progress=plain"] + args + [dir], environment: environment, limit: .seconds(240))
   }
 }
 
@@ -33,6 +33,25 @@ struct StandaloneBuildTests {
     }
     let listing = try ProcessRunner.run("/bin/tar", ["-tf", dir + "-b.tar"])
     #expect(listing.stdout.split(separator: "\n").contains("token"), "\(listing.stdout)")
+  }
+
+  /// `--load` beside another output: the docker exporter's tarball is
+  /// loaded into the engine (`POST /images/load`), the other written here.
+  @Test(.enabled(if: TestEngine.available, "needs the private engine too"))
+  func loadIntoTheEngineBesideALocalOutput() throws {
+    let token = BuildIntegrationTests.unique()
+    let tag = "kiln-test/standalone-load:\(token)"
+    let dir = try BuildIntegrationTests.context("standalone-load", [
+      "Dockerfile": "FROM \(StandaloneBuildKit.base)\nRUN echo \(token) > /token\n"
+    ])
+    let engine = ["DOCKER_HOST": "unix://\(try TestEngine.socketPath())"]
+    let result = try StandaloneBuildKit.build(["--load", "-t", tag, "-o", "type=local,dest=\(dir)-out"], in: dir, environment: engine)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("importing to docker"), "\(result.stderr)")
+    #expect(try String(contentsOfFile: dir + "-out/token", encoding: .utf8) == token + "\n")
+    let run = try BuildIntegrationTests.docker(["run", "--rm", "--pull=never", tag, "cat", "/token"])
+    #expect(run.stdout == token + "\n", "\(run.stderr)")
+    _ = try BuildIntegrationTests.docker(["image", "rm", tag])
   }
 
   @Test func failingStepShowsTheDockerfileLines() throws {
