@@ -132,4 +132,19 @@ struct Relay {
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
   }
+
+  /// Kills the relay and the connections it forked (each holding one client's socket), as if the daemon died.
+  func stopWithConnections() {
+    let parent = process.processIdentifier
+    let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> Int32? in
+      guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { return nil }
+      // Fields after "(comm)": state, then the parent's pid.
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      return fields.count > 1 && Int32(fields[1]) == parent ? pid : nil
+    }
+    for child in children { kill(child, SIGKILL) }
+    stop()
+  }
 }

@@ -145,7 +145,11 @@ extension BuildKitClient {
   }
 
   private func solveFailure(_ error: any Error) -> KilnError {
-    guard let rpc = error as? RPCError, rpc.code != .unavailable else { return failure("solve", error) }
+    guard let rpc = error as? RPCError else { return failure("solve", error) }
+    if rpc.code == .unavailable {
+      let detail = failureDetail().map { ": \($0)" } ?? ""
+      return KilnError(.connection, "failed to solve: lost the connection to BuildKit at \(displayAddress) (\(rpc.message))\(detail)")
+    }
     let message = rpc.message.hasPrefix("failed to solve") ? rpc.message : "failed to solve: " + rpc.message
     var failure = KilnError(.daemon, message)
     failure.details = SolveErrorDetails(rpc).sources.map(\.snippet).filter { !$0.isEmpty }
