@@ -54,6 +54,23 @@ struct StandaloneBuildTests {
     _ = try BuildIntegrationTests.docker(["image", "rm", tag])
   }
 
+  /// `--build-context`: a local directory and a `docker-image://` named context.
+  @Test func namedContexts() throws {
+    let token = BuildIntegrationTests.unique()
+    let extra = try BuildIntegrationTests.context("standalone-extra", ["note.txt": token + "\n"])
+    let dir = try BuildIntegrationTests.context("standalone-named", [
+      "Dockerfile": "FROM base\nCOPY --from=extra note.txt /note.txt\nRUN cat /note.txt > /copied\n"
+    ])
+    let result = try StandaloneBuildKit.build([
+      "--build-context", "extra=\(extra)", "--build-context", "base=docker-image://\(StandaloneBuildKit.base)",
+      "-o", "type=local,dest=\(dir)-out",
+    ], in: dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try String(contentsOfFile: dir + "-out/copied", encoding: .utf8) == token + "\n")
+    // The image context's files came along (busybox's shell ran the RUN).
+    #expect(FileManager.default.fileExists(atPath: dir + "-out/bin/sh"))
+  }
+
   @Test func failingStepShowsTheDockerfileLines() throws {
     let dir = try BuildIntegrationTests.context("standalone-snippet", [
       "Dockerfile": "FROM \(StandaloneBuildKit.base)\nENV A=1\nRUN echo fine\nRUN exit 3\nENV B=2\n"
