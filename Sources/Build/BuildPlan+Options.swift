@@ -10,6 +10,7 @@ extension BuildPlan {
     if !flags.noCacheFilter.isEmpty, !flags.noCache {
       frontendAttrs["no-cache"] = flags.noCacheFilter.joined(separator: ",")
     }
+    if let parent = flags.cgroupParent, !parent.isEmpty { frontendAttrs["cgroup-parent"] = parent }
     if let text = flags.shmSize, !text.isEmpty {
       let bytes = try Self.memoryBytes(text)
       if bytes > 0 { frontendAttrs["shm-size"] = String(bytes) }

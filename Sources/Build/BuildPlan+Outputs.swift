@@ -72,6 +72,15 @@ extension BuildPlan {
     if flags.load, !entries.contains(where: { $0.type == "docker" && $0.destination == nil }) {
       entries.append(OutputEntry(type: "docker", destination: nil, attrs: [:]))
     }
+    // buildx adds annotations to the outputs given and those of --push and
+    // --load, not to the engine's default image.
+    let annotations = try annotationAttributes(flags.annotations)
+    for index in entries.indices {
+      entries[index].attrs.merge(annotations) { $1 }
+      if onEngine, ["image", "docker"].contains(entries[index].type), hasIndexAnnotation(entries[index].attrs) {
+        throw KilnError(.invalidArgument, "index annotations not supported for single platform export")
+      }
+    }
     if entries.isEmpty, onEngine { entries = [OutputEntry(type: "image", destination: nil, attrs: [:])] }
     if entries.count > 1, onEngine {
       // On the engine `--push --load` is one image, stored then pushed.

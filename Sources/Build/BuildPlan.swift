@@ -38,6 +38,9 @@ public struct BuildFlags: Sendable {
   public var provenance: String?
   public var shmSize: String?
   public var push = false
+  /// `--annotation`, added to every output's attributes; `--cgroup-parent`.
+  public var annotations: [String] = []
+  public var cgroupParent: String?
   public init() {}
 }
 

@@ -57,12 +57,10 @@ struct BakeBuildRequest: Sendable {
     f.attests = (t.attest ?? []).map { a in
       Self.csv(["type=" + a.type] + (a.disabled ? ["disabled=true"] : []) + Self.sortedFields(a.attrs))
     }
-    // Annotations go into every output's attributes, as buildx adds them to each exporter.
-    let annotations = try Self.annotationAttributes(t.annotations ?? [])
+    // Annotations go into every output's attributes (BuildPlan adds them), as buildx adds them to each exporter.
+    f.annotations = t.annotations ?? []
     f.outputs = (t.outputs ?? []).map { e in
-      var attrs = e.attrs
-      for (k, v) in annotations { attrs[k] = v }
-      return Self.csv(["type=" + e.type] + Self.sortedFields(attrs) + (e.destination.isEmpty ? [] : ["dest=" + e.destination]))
+      Self.csv(["type=" + e.type] + Self.sortedFields(e.attrs) + (e.destination.isEmpty ? [] : ["dest=" + e.destination]))
     }
 
     var links: [String: String] = [:]
@@ -113,37 +111,6 @@ struct BakeBuildRequest: Sendable {
       guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return field }
       return "\"" + field.replacing("\"", with: "\"\"") + "\""
     }.joined(separator: ",")
-  }
-
-  /// buildx's annotation keys: `key=v` → `annotation.key`; `manifest[linux/amd64],index:key=v` →
-  /// `annotation-manifest[linux/amd64].key` and `annotation-index.key`.
-  static func annotationAttributes(_ values: [String]) throws(KilnError) -> [String: String] {
-    var out: [String: String] = [:]
-    for text in values where !text.isEmpty {
-      guard let eq = text.firstIndex(of: "=") else {
-        throw KilnError(.invalidArgument, "invalid annotation \"\(text)\", expected key=value")
-      }
-      let key = String(text[..<eq])
-      let value = String(text[text.index(after: eq)...])
-      guard let colon = key.firstIndex(of: ":") else {
-        out["annotation." + key] = value
-        continue
-      }
-      let name = String(key[key.index(after: colon)...])
-      for typeAndPlatform in key[..<colon].split(separator: ",", omittingEmptySubsequences: false) {
-        let type = typeAndPlatform.prefix { $0 != "[" }
-        guard ["", "index", "index-descriptor", "manifest", "manifest-descriptor"].contains(String(type)) else {
-          throw KilnError(.invalidArgument, "unknown annotation type \"\(type)\"")
-        }
-        let platform = typeAndPlatform.dropFirst(type.count)
-        guard platform.isEmpty || (platform.hasPrefix("[") && platform.hasSuffix("]")) else {
-          throw KilnError(
-            .invalidArgument, "invalid annotation type \"\(typeAndPlatform)\", expected type and optional platform in square brackets")
-        }
-        out["annotation" + (type.isEmpty ? "" : "-" + type) + platform + "." + name] = value
-      }
-    }
-    return out
   }
 }
 

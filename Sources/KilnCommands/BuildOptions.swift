@@ -84,6 +84,12 @@ struct BuildOptions: ParsableArguments {
   @Option(name: .customLong("ulimit"), help: "Ulimit options")
   var ulimits: [String] = []
 
+  @Option(name: .customLong("annotation"), help: "Add annotation to the image")
+  var annotations: [String] = []
+
+  @Option(name: .customLong("cgroup-parent"), help: "Set the parent cgroup for the \"RUN\" instructions during build")
+  var cgroupParent: String?
+
   @Option(name: .customLong("metadata-file"), help: "Write build result metadata to a file")
   var metadataFile: String?
 
@@ -121,6 +127,8 @@ struct BuildOptions: ParsableArguments {
     f.provenance = provenance
     f.shmSize = shmSize
     f.ulimits = ulimits
+    f.annotations = annotations
+    f.cgroupParent = cgroupParent
     return f
   }
 }

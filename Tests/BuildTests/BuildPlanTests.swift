@@ -199,3 +199,44 @@ struct MultipleOutputTests {
     #expect(DaemonFeatures.parseVersion("dev") == nil)
   }
 }
+
+/// `--annotation` and `--cgroup-parent` as buildx passes them.
+struct AnnotationTests {
+  @Test func annotationsGoToEveryGivenOutput() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    var flags = BuildFlags()
+    flags.tags = ["r/x:1"]
+    flags.outputs = ["type=local,dest=out"]
+    flags.push = true
+    flags.annotations = ["org.opencontainers.image.title=x", "manifest[linux/amd64],index:ver=2"]
+    flags.cgroupParent = "kiln.slice"
+    let plan = try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]), currentDirectory: "/work", onEngine: false)
+    let expected = ["annotation.org.opencontainers.image.title": "x", "annotation-manifest[linux/amd64].ver": "2", "annotation-index.ver": "2"]
+    for export in plan.exports {
+      #expect(expected.allSatisfy { export.attrs[$0.key] == $0.value }, "\(export)")
+    }
+    #expect(plan.frontendAttrs["cgroup-parent"] == "kiln.slice")
+  }
+
+  @Test func refusals() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func message(_ annotations: [String], outputs: [String] = ["type=image"]) -> String {
+      var flags = BuildFlags()
+      flags.tags = ["t"]
+      flags.outputs = outputs
+      flags.annotations = annotations
+      do {
+        _ = try BuildPlan(flags: flags, contextPath: dir, environment: Environment([:]))
+        return ""
+      } catch {
+        return "\(error)"
+      }
+    }
+    #expect(message(["index:a=1"]) == "index annotations not supported for single platform export")
+    #expect(message(["manifest:a=1"]) == "")
+    #expect(message(["a"]) == "invalid annotation \"a\", expected key=value")
+    #expect(message(["bogus:a=1"]) == "unknown annotation type \"bogus\"")
+  }
+}
