@@ -15,7 +15,7 @@ struct BuildOutputsTests {
 
   /// The digest the registry at `host` serves for `repository:tag`, or nil.
   static func manifestDigest(host: String, repository: String, tag: String, user: String? = nil) throws -> String? {
-    var args = ["-I", "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json"]
+    var args = ["-I", "-H", "Accept: application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json"]
     if let user { args += ["-u", user] }
     let result = try curl(args + ["http://\(host)/v2/\(repository)/manifests/\(tag)"])
     guard result.stdout.hasPrefix("HTTP/1.1 200") else { return nil }

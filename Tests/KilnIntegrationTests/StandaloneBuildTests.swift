@@ -71,6 +71,22 @@ struct StandaloneBuildTests {
     #expect(FileManager.default.fileExists(atPath: dir + "-out/bin/sh"))
   }
 
+  /// `--push` from the daemon itself (the `image` exporter with `push=true`),
+  /// credentials offered through the session; the digest is in the metadata.
+  @Test func pushToTheLocalRegistry() throws {
+    let token = BuildIntegrationTests.unique()
+    let dir = try BuildIntegrationTests.context("standalone-push", [
+      "Dockerfile": "FROM \(StandaloneBuildKit.base)\nRUN echo \(token) > /token\n"
+    ])
+    let tag = "127.0.0.1:5000/kiln-test/standalone-push:\(token)"
+    let result = try StandaloneBuildKit.build(["--push", "-t", tag, "--metadata-file", dir + "-meta.json"], in: dir)
+    #expect(result.status == 0, "\(result.stderr)")
+    let digest = try BuildOutputsTests.manifestDigest(host: "127.0.0.1:5000", repository: "kiln-test/standalone-push", tag: token)
+    let metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "-meta.json"))) as? [String: Any]
+    #expect(digest != nil)
+    #expect(metadata?["containerimage.digest"] as? String == digest, "\(String(describing: metadata))")
+  }
+
   @Test func failingStepShowsTheDockerfileLines() throws {
     let dir = try BuildIntegrationTests.context("standalone-snippet", [
       "Dockerfile": "FROM \(StandaloneBuildKit.base)\nENV A=1\nRUN echo fine\nRUN exit 3\nENV B=2\n"
