@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 public import Foundation
+import KilnCore
 import Synchronization
 
 // The C calls under names that the types' own `close()` cannot shadow.

@@ -94,6 +94,6 @@ extension StoreTransaction {
   /// `defaults/` files are named by the first 20 hex digits of the key's
   /// SHA-256, so any endpoint string makes a safe file name.
   func defaultsPath(key: String) -> String {
-    store.defaultsDirectory + "/" + String(SHA256.hex(Array(key.utf8)).prefix(20))
+    store.defaultsDirectory + "/" + String(SHA256Hasher.hex(Array(key.utf8)).prefix(20))
   }
 }

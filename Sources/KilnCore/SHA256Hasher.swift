@@ -1,7 +1,8 @@
-/// Incremental SHA-256 (FIPS 180-4), to verify blobs as they stream into an
-/// OCI layout without holding them in memory. Blocks are compressed straight
-/// from the caller's buffer; only a partial block is copied.
-struct SHA256Hasher: Sendable {
+/// Incremental SHA-256 (FIPS 180-4): verifies blobs as they stream into an
+/// OCI layout without holding them in memory, and names buildx's
+/// `defaults/<hash>` files. Blocks are compressed straight from the caller's
+/// buffer; only a partial block is copied.
+public struct SHA256Hasher: Sendable {
   private static let k: [UInt32] = [
     0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
     0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -15,11 +16,18 @@ struct SHA256Hasher: Sendable {
 
   private var h: [UInt32] = [0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19]
   private var pending: [UInt8] = []
-  private(set) var count: UInt64 = 0
+  public private(set) var count: UInt64 = 0
 
-  init() { pending.reserveCapacity(64) }
+  public init() { pending.reserveCapacity(64) }
 
-  mutating func update(_ bytes: UnsafeRawBufferPointer) {
+  /// The digest of `bytes` as lowercase hex.
+  public static func hex(_ bytes: [UInt8]) -> String {
+    var hasher = SHA256Hasher()
+    hasher.update(bytes)
+    return hasher.finalizeHex()
+  }
+
+  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
     guard !bytes.isEmpty else { return }
     count &+= UInt64(bytes.count)
     var rest = bytes[...]
@@ -37,10 +45,10 @@ struct SHA256Hasher: Sendable {
     pending.append(contentsOf: rest.dropFirst(whole))
   }
 
-  mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
+  public mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
 
   /// The digest as lowercase hex; the hasher is spent afterwards.
-  mutating func finalizeHex() -> String {
+  public mutating func finalizeHex() -> String {
     let bits = count &* 8
     var tail = pending
     tail.append(0x80)
