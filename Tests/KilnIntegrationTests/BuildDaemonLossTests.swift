@@ -18,31 +18,11 @@ struct BuildDaemonLossTests {
     defer { relay.stopWithConnections() }
     try relay.waitFor(path: socket)
 
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Kiln.binary)
-    process.arguments = ["build", "--progress=plain", "--addr", "unix://\(socket)", dir]
-    process.environment = Kiln.baseEnvironment.merging(engine) { $1 }
-    // stderr to a file, polled to see when the RUN step runs.
-    let log = dir + "-stderr.log"
-    FileManager.default.createFile(atPath: log, contents: nil)
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    defer { try? handle.close() }
-    process.standardError = handle
-    process.standardOutput = FileHandle.nullDevice
-    let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-    try process.run()
-    let started = ContinuousClock.now
-    while process.isRunning, ContinuousClock.now - started < .seconds(60), !output().contains("started-") { usleep(50_000) }
-    try #require(output().contains("started-"), "the RUN step never started: \(output())")
-
+    let kiln = try BackgroundKiln(["build", "--progress=plain", "--addr", "unix://\(socket)", dir], environment: engine, log: dir + "-stderr.log")
+    try #require(kiln.waitFor("started-"), "the RUN step never started: \(kiln.stderr)")
     relay.stopWithConnections()
-    let cut = ContinuousClock.now
-    while process.isRunning, ContinuousClock.now - cut < .seconds(15) { usleep(50_000) }
-    let prompt = !process.isRunning
-    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-    process.waitUntilExit()
-    #expect(prompt, "kiln did not exit within 15s of losing the daemon: \(output())")
-    #expect(process.terminationStatus == 1)
-    #expect(output().contains("ERROR: failed to solve: lost the connection to BuildKit at unix://\(socket)"), "\(output())")
+    #expect(kiln.endsWithin(.seconds(15)), "kiln did not exit within 15s of losing the daemon: \(kiln.stderr)")
+    #expect(kiln.process.terminationStatus == 1)
+    #expect(kiln.stderr.contains("ERROR: failed to solve: lost the connection to BuildKit at unix://\(socket)"), "\(kiln.stderr)")
   }
 }

@@ -195,32 +195,13 @@ struct BuildCancellationIntegrationTests {
       "Dockerfile": "FROM \(BuildIntegrationTests.base)\nRUN echo started-\(BuildIntegrationTests.unique()) && sleep 120\n",
     ])
     let socket = try TestEngine.socketPath()
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: Kiln.binary)
-    process.arguments = ["build", "--progress=plain", dir]
-    process.environment = Kiln.baseEnvironment.merging(["DOCKER_HOST": "unix://\(socket)"]) { $1 }
-    // stderr goes to a file, polled to see when the RUN step has started.
-    let log = dir + "-stderr.log"
-    FileManager.default.createFile(atPath: log, contents: nil)
-    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-    defer { try? handle.close() }
-    process.standardError = handle
-    process.standardOutput = FileHandle.nullDevice
-    let output = { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
-    try process.run()
+    let kiln = try BackgroundKiln(["build", "--progress=plain", dir], environment: ["DOCKER_HOST": "unix://\(socket)"], log: dir + "-stderr.log")
     // Wait until the RUN step is running, then interrupt.
-    let started = ContinuousClock.now
-    while process.isRunning, ContinuousClock.now - started < .seconds(60), !output().contains("started-") { usleep(50_000) }
-    kill(process.processIdentifier, SIGINT)
-    let interrupted = ContinuousClock.now
-    while process.isRunning, ContinuousClock.now - interrupted < .seconds(15) { usleep(50_000) }
-    let prompt = !process.isRunning
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
-    let text = output()
-    #expect(prompt, "kiln did not exit within 15s of SIGINT: \(text)")
-    #expect(process.terminationStatus == 130)
-    #expect(text.contains("ERROR: build canceled"), "\(text)")
+    try #require(kiln.waitFor("started-"), "the RUN step never started: \(kiln.stderr)")
+    kill(kiln.process.processIdentifier, SIGINT)
+    #expect(kiln.endsWithin(.seconds(15)), "kiln did not exit within 15s of SIGINT: \(kiln.stderr)")
+    #expect(kiln.process.terminationStatus == 130)
+    #expect(kiln.stderr.contains("ERROR: build canceled"), "\(kiln.stderr)")
   }
 }
 
