@@ -39,7 +39,8 @@ let package = Package(
     ),
     .target(name: "KilnCore", swiftSettings: upcoming),
     .target(name: "HCL", dependencies: ["KilnCore"], swiftSettings: upcoming),
-    .target(name: "BuildContext", dependencies: ["KilnCore"], swiftSettings: upcoming),
+    .target(name: "CKilnSystem"),
+    .target(name: "BuildContext", dependencies: ["KilnCore", "CKilnSystem"], swiftSettings: upcoming),
     .target(name: "Progress", swiftSettings: upcoming),
     .target(name: "Build", dependencies: ["KilnCore", "BuildKit", "DockerEngine", "Progress", "Transport"], swiftSettings: upcoming),
     .target(

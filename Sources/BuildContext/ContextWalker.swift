@@ -20,6 +20,8 @@ public struct FileEntry: Sendable, Equatable {
   public var linkname: String
   public var devMajor: Int64
   public var devMinor: Int64
+  /// Extended attributes (`security.capability`, `user.*`, ...).
+  public var xattrs: [String: [UInt8]] = [:]
 
   /// Regular files (and hard links to them) are the entries whose content the daemon may request.
   public var hasContent: Bool { mode & GoFileMode.typeMask == 0 }
@@ -138,6 +140,7 @@ public struct ContextWalker: Sendable {
     let mode = GoFileMode.from(posix: UInt32(st.st_mode))
     let nanos = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
     var entry = FileEntry(path: rel, mode: mode, uid: st.st_uid, gid: st.st_gid, size: 0, modTime: nanos, linkname: "", devMajor: 0, devMinor: 0)
+    entry.xattrs = try ExtendedAttributes.read(abs)
     if mode & GoFileMode.dir != 0 { return entry }
     entry.size = Int64(st.st_size)
     if mode & GoFileMode.symlink != 0 {

@@ -151,6 +151,23 @@ struct BuildOutputIntegrationTests {
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: out + "/link") == "a.txt")
   }
 
+  /// A context file's extended attribute goes to the daemon in its STAT, is
+  /// kept by COPY, and comes back on the local output's file (python3 sets
+  /// and reads it: Swift's Glibc module has no xattr calls).
+  @Test func extendedAttributesRoundTrip() throws {
+    let token = BuildIntegrationTests.unique()
+    let dir = try BuildIntegrationTests.context("build-out-xattr", ["Dockerfile": "FROM scratch\nCOPY f /f\n", "f": token])
+    let xattr = { (args: [String]) throws -> KilnResult in
+      try ProcessRunner.run("/usr/bin/python3", ["-c", "import os,sys\nif len(sys.argv) > 3: os.setxattr(sys.argv[1], sys.argv[2], sys.argv[3].encode())\nelse: print(os.getxattr(sys.argv[1], sys.argv[2]).decode(), end='')"] + args)
+    }
+    let set = try xattr([dir + "/f", "user.kiln", "kiln-" + token])
+    try #require(set.status == 0, "no user xattrs here: \(set.stderr)")
+    let out = dir + "-out"
+    let result = try BuildIntegrationTests.build(["-o", "type=local,dest=\(out)", dir])
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(try xattr([out + "/f", "user.kiln"]).stdout == "kiln-" + token)
+  }
+
   @Test func tarOutputToFile() throws {
     let token = BuildIntegrationTests.unique()
     let dir = try BuildIntegrationTests.context("build-out-tar", ["Dockerfile": Self.dockerfile, "t.txt": token])

@@ -30,6 +30,8 @@ struct DiffCopyReceiver: Sendable {
     try FileManager.default.createDirectory(atPath: destination.root, withIntermediateDirectories: true)
     var files: [UInt32: PendingFile] = [:]
     var hardLinks: [(String, String)] = []
+    // Extended attributes are set once every entry is written (files are created as their data arrives).
+    var attributed: [(String, [String: [UInt8]])] = []
     var iterator = inbound.makeAsyncIterator()
     var index: UInt32 = 0
     // The listing.
@@ -41,6 +43,7 @@ struct DiffCopyReceiver: Sendable {
       defer { index += 1 }
       let stat = packet.stat
       let path = try destination.resolve(stat.path)
+      if !stat.xattrs.isEmpty { attributed.append((path, stat.xattrs.mapValues { [UInt8]($0) })) }
       let mode = stat.mode
       if mode & GoFileMode.dir != 0 {
         if mkdir(path, mode_t(mode & 0o777 | 0o700)) != 0, errno != EEXIST { throw Self.ioError("cannot create directory", path) }
@@ -97,6 +100,7 @@ struct DiffCopyReceiver: Sendable {
       unlink(newPath)
       if link(existing, newPath) != 0 { throw Self.ioError("cannot create hard link", newPath) }
     }
+    for (path, attributes) in attributed { ExtendedAttributes.write(attributes, to: path) }
     var fin = Fsutil_Types_Packet()
     fin.type = .packetFin
     try await outbound.write(try fin.serializedBytes())

@@ -132,6 +132,7 @@ struct DiffCopySender: Sendable {
     stat.linkname = entry.linkname
     stat.devmajor = entry.devMajor
     stat.devminor = entry.devMinor
+    if !entry.xattrs.isEmpty { stat.xattrs = entry.xattrs.mapValues { Data($0) } }
     return stat
   }
 }
