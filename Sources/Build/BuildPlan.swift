@@ -294,9 +294,15 @@ public struct BuildPlan: Sendable {
   }
 
   /// `--metadata-file`, `--iidfile` and, with `--quiet`, the image ID on stdout.
-  public func writeResults(_ response: [String: String], ref: String, quiet: Bool) throws {
+  /// `warnings` go into the metadata file as `buildx.build.warnings` when
+  /// `BUILDX_METADATA_WARNINGS` is true, as in buildx.
+  public func writeResults(_ response: [String: String], ref: String, quiet: Bool, warnings: [StatusUpdate.Warning] = [], environment: Environment = .current) throws {
     if let path = flags.metadataFile {
-      let data = try Self.metadataJSON(response, ref: ref)
+      var object = Self.metadata(response, ref: ref)
+      if !warnings.isEmpty, Self.parseBool(environment["BUILDX_METADATA_WARNINGS"]) == true {
+        object["buildx.build.warnings"] = warnings.map(Self.warningJSON)
+      }
+      let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
       do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
         throw KilnError(.io, "cannot write the metadata file \(path)", underlying: error)
       }
@@ -314,6 +320,34 @@ public struct BuildPlan: Sendable {
   /// into objects, plus `buildx.build.ref`.
   static func metadataJSON(_ response: [String: String], ref: String) throws -> Data {
     try JSONSerialization.data(withJSONObject: metadata(response, ref: ref), options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+  }
+
+  /// BuildKit's `client.VertexWarning` as Go encodes it (byte fields in
+  /// base64, empty fields left out). The source's LLB definition is not kept.
+  public static func warningJSON(_ warning: StatusUpdate.Warning) -> [String: Any] {
+    var out: [String: Any] = [:]
+    if !warning.vertex.isEmpty { out["vertex"] = warning.vertex }
+    if warning.level != 0 { out["level"] = warning.level }
+    if !warning.short.isEmpty { out["short"] = Data(warning.short.utf8).base64EncodedString() }
+    if !warning.detail.isEmpty { out["detail"] = warning.detail.map { Data($0.utf8).base64EncodedString() } }
+    if !warning.url.isEmpty { out["url"] = warning.url }
+    if let source = warning.source {
+      var info: [String: Any] = [:]
+      if !source.filename.isEmpty { info["filename"] = source.filename }
+      if !source.data.isEmpty { info["data"] = source.data.base64EncodedString() }
+      if !source.language.isEmpty { info["language"] = source.language }
+      out["sourceInfo"] = info
+      if !source.ranges.isEmpty {
+        let position = { (line: Int, character: Int) -> [String: Any] in
+          var p: [String: Any] = [:]
+          if line != 0 { p["line"] = line }
+          if character != 0 { p["character"] = character }
+          return p
+        }
+        out["range"] = source.ranges.map { ["start": position($0.startLine, $0.startCharacter), "end": position($0.endLine, $0.endCharacter)] }
+      }
+    }
+    return out
   }
 
   /// One build's metadata (`kiln build`'s file, or one target's entry in bake's):

@@ -44,7 +44,7 @@ struct BuildCommand: AsyncParsableCommand {
       throw error
     }
     sink.finish(failed: false)
-    try plan.writeResults(result.response, ref: result.ref, quiet: mode == .quiet)
+    try plan.writeResults(result.response, ref: result.ref, quiet: mode == .quiet, warnings: sink.warnings, environment: environment)
     if let path = environment["KILN_DEBUG_FILESYNC_STATS"], !path.isEmpty {
       // For tests: what the file sync sent (entries, files with content, bytes).
       let counters = result.counters

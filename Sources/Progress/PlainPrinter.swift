@@ -69,7 +69,10 @@ public struct PlainPrinter: Sendable {
     let open = touched.filter { !done.contains($0) }
     var out = ""
     for digest in done + open {
-      guard vertexes[digest]?.printedDone == false else { continue }
+      // A closed vertex is printed again only for a warning that came late
+      // (a lint warning after its definition loaded), as buildkit's printer does.
+      let reopened = vertexes[digest]?.printedDone == true
+      guard !reopened || update.warnings.contains(where: { $0.vertex == digest }) else { continue }
       out += header(digest)
       let index = vertexes[digest]?.index ?? 0
       for id in statusOrder {
@@ -80,7 +83,7 @@ public struct PlainPrinter: Sendable {
       }
       for w in update.warnings where w.vertex == digest { out += "#\(index) WARN: \(w.short)\n" }
       for log in update.logs where log.vertex == digest { out += logText(log) }
-      if done.contains(digest) { out += close(digest) }
+      if done.contains(digest) || reopened { out += close(digest) }
     }
     return out
   }

@@ -16,19 +16,23 @@ public final class ProgressSink: Sendable {
   public let mode: ProgressMode
   private let state: Mutex<State>
   private let logSources = Mutex(LogSources())
+  private let collectedWarnings = Mutex<[StatusUpdate.Warning]>([])
+  private let colors: Bool
   public static let tick = Duration.milliseconds(150)
 
   /// `description` opens plain output (`#0 building with "default" instance using docker driver`);
   /// `consoleDescription` sits at the right of the tty header (`docker:default`).
   public init(mode: ProgressMode, description: String?, consoleDescription: String? = nil, environment: [String: String] = [:]) {
     self.mode = mode == .auto ? (Terminal.standardErrorIsTerminal ? .tty : .plain) : mode
-    let tty = TTYPrinter(description: consoleDescription, colors: Terminal.colorsEnabled(environment: environment))
+    colors = Terminal.colorsEnabled(environment: environment)
+    let tty = TTYPrinter(description: consoleDescription, colors: colors)
     self.state = Mutex(State(plain: PlainPrinter(description: description), tty: tty))
   }
 
   /// `source` names the build an update comes from when several share this display.
   public func receive(_ update: StatusUpdate, source: String? = nil) {
     var update = update
+    if !update.warnings.isEmpty { collectedWarnings.withLock { $0 += update.warnings } }
     if let source { update = logSources.withLock { $0.filter(update, source: source) } }
     switch mode {
     case .quiet: return
@@ -71,12 +75,21 @@ public final class ProgressSink: Sendable {
 
   /// The last frame (every line, `FINISHED` when all is done) and, after a
   /// failure, the failing steps with their output.
+  /// Then, as buildx's printer does on closing, the warnings the build gave.
   public func finish(failed: Bool) {
     guard mode != .quiet, mode != .rawjson else { return }
     flush(final: true)
-    guard failed else { return }
-    let summary = state.withLock { mode == .tty ? $0.tty.errorSummary() : $0.plain.errorSummary() }
-    if !summary.isEmpty { Self.write(summary) }
+    if failed {
+      let summary = state.withLock { mode == .tty ? $0.tty.errorSummary() : $0.plain.errorSummary() }
+      if !summary.isEmpty { Self.write(summary) }
+    }
+    let warnings = WarningSummary.text(self.warnings, colors: colors)
+    if !warnings.isEmpty { Self.write(warnings) }
+  }
+
+  /// Every warning received so far, once each (for the summary and `buildx.build.warnings`).
+  public var warnings: [StatusUpdate.Warning] {
+    WarningSummary.deduplicated(collectedWarnings.withLock { $0 })
   }
 
   private static func write(_ text: String) {

@@ -57,14 +57,39 @@ public struct StatusUpdate: Sendable, Equatable {
     }
   }
 
-  public struct Warning: Sendable, Equatable {
+  /// A warning from the build (a Dockerfile lint rule, a deprecated
+  /// feature): its one-line text, details, a link, and where in which file.
+  public struct Warning: Sendable, Equatable, Hashable {
     public var vertex: String
     public var level: Int
     public var short: String
-    public init(vertex: String, level: Int = 1, short: String) {
+    public var detail: [String] = []
+    public var url: String = ""
+    public var source: WarningSource?
+    public init(vertex: String, level: Int = 1, short: String, detail: [String] = [], url: String = "", source: WarningSource? = nil) {
       self.vertex = vertex
       self.level = level
       self.short = short
+      self.detail = detail
+      self.url = url
+      self.source = source
+    }
+  }
+
+  /// The file a warning points into, and the 1-based line/character ranges.
+  public struct WarningSource: Sendable, Equatable, Hashable {
+    public struct Range: Sendable, Equatable, Hashable {
+      public var startLine, startCharacter, endLine, endCharacter: Int
+      public init(startLine: Int, startCharacter: Int, endLine: Int, endCharacter: Int) {
+        (self.startLine, self.startCharacter, self.endLine, self.endCharacter) = (startLine, startCharacter, endLine, endCharacter)
+      }
+    }
+    public var filename: String
+    public var data: Data
+    public var language: String
+    public var ranges: [Range]
+    public init(filename: String, data: Data, language: String, ranges: [Range]) {
+      (self.filename, self.data, self.language, self.ranges) = (filename, data, language, ranges)
     }
   }
 

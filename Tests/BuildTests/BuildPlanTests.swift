@@ -240,3 +240,14 @@ struct AnnotationTests {
     #expect(message(["bogus:a=1"]) == "unknown annotation type \"bogus\"")
   }
 }
+
+/// `buildx.build.warnings`: BuildKit's VertexWarning as Go's JSON.
+struct WarningMetadataTests {
+  @Test func goShape() throws {
+    let warning = StatusUpdate.Warning(
+      vertex: "sha256:v", level: 1, short: "S", detail: ["D"], url: "https://u",
+      source: .init(filename: "Dockerfile", data: Data("FROM x AS y\n".utf8), language: "Dockerfile", ranges: [.init(startLine: 1, startCharacter: 0, endLine: 1, endCharacter: 4)]))
+    let json = try JSONSerialization.data(withJSONObject: BuildPlan.warningJSON(warning), options: [.sortedKeys])
+    #expect(String(decoding: json, as: UTF8.self) == #"{"detail":["RA=="],"level":1,"range":[{"end":{"character":4,"line":1},"start":{"line":1}}],"short":"Uw==","sourceInfo":{"data":"RlJPTSB4IEFTIHkK","filename":"Dockerfile","language":"Dockerfile"},"url":"https:\/\/u","vertex":"sha256:v"}"#)
+  }
+}

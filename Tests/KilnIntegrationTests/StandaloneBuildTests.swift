@@ -87,6 +87,23 @@ struct StandaloneBuildTests {
     #expect(metadata?["containerimage.digest"] as? String == digest, "\(String(describing: metadata))")
   }
 
+  /// A Dockerfile lint warning: inline, in the closing summary, and in the
+  /// metadata file with BUILDX_METADATA_WARNINGS.
+  @Test func lintWarningIsSummarised() throws {
+    let dir = try BuildIntegrationTests.context("standalone-warning", [
+      "Dockerfile": "FROM \(StandaloneBuildKit.base) as base\nRUN echo \(BuildIntegrationTests.unique())\n"
+    ])
+    let result = try StandaloneBuildKit.build(["--metadata-file", dir + "-meta.json"], in: dir, environment: ["BUILDX_METADATA_WARNINGS": "1", "NO_COLOR": "1"])
+    #expect(result.status == 0, "\(result.stderr)")
+    let short = "FromAsCasing: 'as' and 'FROM' keywords' casing do not match (line 1)"
+    #expect(result.stderr.contains("WARN: \(short)\n"), "\(result.stderr)")
+    #expect(result.stderr.hasSuffix("\n 1 warning found (use docker --debug to expand):\n - \(short)\n"), "\(result.stderr)")
+    let metadata = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "-meta.json"))) as? [String: Any]
+    let warnings = metadata?["buildx.build.warnings"] as? [[String: Any]]
+    #expect(warnings?.count == 1)
+    #expect((warnings?.first?["short"] as? String).flatMap { Data(base64Encoded: $0) } == Data(short.utf8))
+  }
+
   @Test func failingStepShowsTheDockerfileLines() throws {
     let dir = try BuildIntegrationTests.context("standalone-snippet", [
       "Dockerfile": "FROM \(StandaloneBuildKit.base)\nENV A=1\nRUN echo fine\nRUN exit 3\nENV B=2\n"

@@ -218,7 +218,16 @@ extension StatusUpdate {
         Log(vertex: l.vertex, stream: Int(l.stream), data: l.msg, timestamp: l.hasTimestamp ? l.timestamp.date : nil)
       },
       warnings: message.warnings.map { w in
-        Warning(vertex: w.vertex, level: Int(w.level), short: String(decoding: w.short, as: UTF8.self))
+        Warning(
+          vertex: w.vertex, level: Int(w.level), short: String(decoding: w.short, as: UTF8.self),
+          detail: w.detail.map { String(decoding: $0, as: UTF8.self) }, url: w.url,
+          source: w.hasInfo
+            ? WarningSource(
+              filename: w.info.filename, data: w.info.data, language: w.info.language,
+              ranges: w.ranges.map {
+                .init(startLine: Int($0.start.line), startCharacter: Int($0.start.character), endLine: Int($0.end.line), endCharacter: Int($0.end.character))
+              }) : nil
+        )
       }
     )
   }
