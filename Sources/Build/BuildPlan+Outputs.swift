@@ -54,7 +54,7 @@ extension BuildPlan {
   /// exporter, pushed afterwards through the engine's API; with no output
   /// the image goes to the engine's store. Several outputs need BuildKit
   /// v0.13+, checked once connected (the engine's v0.8 never has it).
-  static func outputs(_ flags: BuildFlags, currentDirectory: String, onEngine: Bool = true) throws -> PlannedOutputs {
+  static func outputs(_ flags: BuildFlags, currentDirectory: String, onEngine: Bool = true, environment: Environment = Environment([:])) throws -> PlannedOutputs {
     var entries = try flags.outputs.filter { !$0.isEmpty }.map(parseOutput)
     for index in entries.indices where entries[index].type == "registry" {
       entries[index].type = "image"
@@ -81,7 +81,15 @@ extension BuildPlan {
         throw KilnError(.invalidArgument, "index annotations not supported for single platform export")
       }
     }
-    if entries.isEmpty, onEngine { entries = [OutputEntry(type: "image", destination: nil, attrs: [:])] }
+    // With no output: the engine stores the image; a builder with
+    // `default-load` loads it into the engine; BUILDX_NO_DEFAULT_LOAD turns both off.
+    if entries.isEmpty, parseBool(environment["BUILDX_NO_DEFAULT_LOAD"]) != true {
+      if onEngine {
+        entries = [OutputEntry(type: "image", destination: nil, attrs: [:])]
+      } else if flags.defaultLoad {
+        entries = [OutputEntry(type: "docker", destination: nil, attrs: flags.tags.isEmpty ? [:] : ["name": flags.tags.joined(separator: ",")])]
+      }
+    }
     if entries.count > 1, onEngine {
       // On the engine `--push --load` is one image, stored then pushed.
       let merged = entries.allSatisfy { ($0.type == "image" || $0.type == "docker") && $0.destination == nil }

@@ -41,6 +41,8 @@ public struct BuildFlags: Sendable {
   /// `--annotation`, added to every output's attributes; `--cgroup-parent`.
   public var annotations: [String] = []
   public var cgroupParent: String?
+  /// The builder's `default-load` driver option: with no output, load the image into the engine.
+  public var defaultLoad = false
   public init() {}
 }
 
@@ -167,7 +169,7 @@ public struct BuildPlan: Sendable {
       if localDirectories["dockerfile"] != nil { frontendAttrs["dockerfilekey"] = "dockerfile" }
     }
     try addOptions(flags, currentDirectory: currentDirectory, onEngine: onEngine)
-    let outputs = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine)
+    let outputs = try Self.outputs(flags, currentDirectory: currentDirectory, onEngine: onEngine, environment: environment)
     (exports, outputTargets, pushNames) = (outputs.exports, outputs.targets, outputs.pushNames)
     try addExportLayouts()
     if !onEngine, let load = exports.indices.first(where: { exports[$0].type == "docker" && outputTargets[$0] == nil }) {

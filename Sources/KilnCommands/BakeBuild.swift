@@ -12,7 +12,10 @@ struct BakeBuild {
 
   /// Maps every target and plans its build before anything runs, so a bad value in any target
   /// fails the command before a solve starts (buildx prepares all options first too).
-  init(_ resolved: Resolved, environment: Environment, onEngine: Bool, currentDirectory: String = FileManager.default.currentDirectoryPath) throws {
+  init(
+    _ resolved: Resolved, environment: Environment, onEngine: Bool, defaultLoad: Bool = false,
+    currentDirectory: String = FileManager.default.currentDirectoryPath
+  ) throws {
     var requests: [BakeBuildRequest] = []
     for name in resolved.targets.keys.sorted() {
       guard let target = resolved.targets[name] else { continue }
@@ -29,7 +32,11 @@ struct BakeBuild {
       }
     }
     self.requests = requests
-    plans = try requests.map { try BuildPlan(flags: $0.flags, contextPath: $0.contextPath, environment: environment, currentDirectory: currentDirectory, onEngine: onEngine) }
+    plans = try requests.map { request in
+      var flags = request.flags
+      flags.defaultLoad = defaultLoad
+      return try BuildPlan(flags: flags, contextPath: request.contextPath, environment: environment, currentDirectory: currentDirectory, onEngine: onEngine)
+    }
   }
 
   /// Runs every build concurrently; returns each target's result by name.

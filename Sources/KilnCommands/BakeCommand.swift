@@ -95,7 +95,7 @@ struct BakeCommand: AsyncParsableCommand {
     let mode = try BuildPlan.progressMode(flag: progress, environment: environment)
     let chosen = try await connection.chosen(environment: environment)
     let node = BuildNode(dialer: chosen.dialer, timeout: try connection.connectTimeout(), environment: environment)
-    let bake = try BakeBuild(resolved, environment: environment, onEngine: node.isEngine)
+    let bake = try BakeBuild(resolved, environment: environment, onEngine: node.isEngine, defaultLoad: chosen.defaultLoad)
     let sink = ProgressSink(
       mode: mode, description: chosen.progressDescription, consoleDescription: chosen.consoleDescription, environment: environment.values)
     let results: [String: BuildResult]

@@ -21,6 +21,7 @@ struct BuildCommand: AsyncParsableCommand {
     let chosen = try await connection.chosen(environment: environment)
     let node = BuildNode(dialer: chosen.dialer, timeout: try connection.connectTimeout(), environment: environment)
     var flags = options.flags
+    flags.defaultLoad = chosen.defaultLoad
     var stdin: StdinContext?
     if context == "-" {
       // A tar archive (streamed to the daemon) or a Dockerfile with an empty context.

@@ -116,6 +116,8 @@ enum DurationParser {
 struct ChosenBuildKit {
   var dialer: any StreamDialer
   var instance: (name: String, driver: String)?
+  /// The builder's `default-load` option (an address alone has none).
+  var defaultLoad = false
 
   init(dialer: any StreamDialer, instance: (name: String, driver: String)?) {
     self.dialer = dialer
@@ -125,6 +127,7 @@ struct ChosenBuildKit {
   init(_ builder: ResolvedBuilder) async throws {
     dialer = try await builder.dialer()
     instance = (builder.name, builder.nodeGroup.driver)
+    defaultLoad = builder.defaultLoad
   }
 
   /// buildx's first plain progress line, without its `#0 `.

@@ -251,3 +251,28 @@ struct WarningMetadataTests {
     #expect(String(decoding: json, as: UTF8.self) == #"{"detail":["RA=="],"level":1,"range":[{"end":{"character":4,"line":1},"start":{"line":1}}],"short":"Uw==","sourceInfo":{"data":"RlJPTSB4IEFTIHkK","filename":"Dockerfile","language":"Dockerfile"},"url":"https:\/\/u","vertex":"sha256:v"}"#)
   }
 }
+
+/// What a build with no output exports: the engine's image store, a
+/// `default-load` builder's load into the engine, or (BUILDX_NO_DEFAULT_LOAD) nothing.
+struct DefaultLoadTests {
+  @Test func defaults() throws {
+    let dir = try BuildPlanTests.context()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    func plan(onEngine: Bool, defaultLoad: Bool, outputs: [String] = [], environment: [String: String] = [:]) throws -> BuildPlan {
+      var flags = BuildFlags()
+      flags.tags = ["app:1"]
+      flags.outputs = outputs
+      flags.defaultLoad = defaultLoad
+      return try BuildPlan(flags: flags, contextPath: dir, environment: Environment(environment), currentDirectory: "/work", onEngine: onEngine)
+    }
+    let loaded = try plan(onEngine: false, defaultLoad: true)
+    defer { loaded.cleanUp() }
+    #expect(loaded.exports == [ExportSpec(type: "docker", attrs: ["name": "app:1"])])
+    #expect(loaded.loadTarball != nil)
+    #expect(try plan(onEngine: false, defaultLoad: false).exports.isEmpty)
+    #expect(try plan(onEngine: false, defaultLoad: true, outputs: ["type=local,dest=o"]).exports.map(\.type) == ["local"])
+    #expect(try plan(onEngine: true, defaultLoad: false).exports.map(\.type) == ["moby"])
+    #expect(try plan(onEngine: true, defaultLoad: false, environment: ["BUILDX_NO_DEFAULT_LOAD": "1"]).exports.isEmpty)
+    #expect(try plan(onEngine: false, defaultLoad: true, environment: ["BUILDX_NO_DEFAULT_LOAD": "true"]).exports.isEmpty)
+  }
+}

@@ -104,6 +104,27 @@ struct StandaloneBuildTests {
     #expect((warnings?.first?["short"] as? String).flatMap { Data(base64Encoded: $0) } == Data(short.utf8))
   }
 
+  /// A remote builder created with `default-load=true`: a build with no
+  /// output lands in the engine, as with buildx.
+  @Test(.enabled(if: TestEngine.available, "needs the private engine too"))
+  func defaultLoadBuilder() throws {
+    let token = BuildIntegrationTests.unique()
+    let dir = try BuildIntegrationTests.context("standalone-default-load", [
+      "Dockerfile": "FROM \(StandaloneBuildKit.base)\nRUN echo \(token) > /token\n"
+    ])
+    let environment = ["BUILDX_CONFIG": dir + "-buildx", "DOCKER_HOST": "unix://\(try TestEngine.socketPath())"]
+    let name = "kdl\(token)"
+    let create = try Kiln.run(["create", "--name", name, "--driver", "remote", "--driver-opt", "default-load=true", StandaloneBuildKit.address ?? ""], environment: environment)
+    try #require(create.status == 0, "\(create.stderr)")
+    let tag = "kiln-test/default-load:\(token)"
+    let result = try Kiln.run(["build", "--builder", name, "--progress=plain", "-t", tag, dir], environment: environment, limit: .seconds(240))
+    #expect(result.status == 0, "\(result.stderr)")
+    #expect(result.stderr.contains("#0 building with \"\(name)\" instance using remote driver"), "\(result.stderr)")
+    let run = try BuildIntegrationTests.docker(["run", "--rm", "--pull=never", tag, "cat", "/token"])
+    #expect(run.stdout == token + "\n", "\(run.stderr)")
+    _ = try BuildIntegrationTests.docker(["image", "rm", tag])
+  }
+
   @Test func failingStepShowsTheDockerfileLines() throws {
     let dir = try BuildIntegrationTests.context("standalone-snippet", [
       "Dockerfile": "FROM \(StandaloneBuildKit.base)\nENV A=1\nRUN echo fine\nRUN exit 3\nENV B=2\n"

@@ -24,6 +24,12 @@ public struct ResolvedBuilder: Sendable {
     NodeContext(builderName: nodeGroup.name, node: node, environment: environment)
   }
 
+  /// The `default-load` driver option of the node builds run on: without an
+  /// output, the image is loaded into the Docker Engine.
+  public var defaultLoad: Bool {
+    nodeGroup.nodes.first?.driverOptions["default-load"].flatMap { Bool(goBool: $0) } ?? false
+  }
+
   /// The first node's stream, booting the node first if its daemon is not running.
   public func dialer(bootstrap: Bool = true) async throws -> any StreamDialer {
     guard let node = nodeGroup.nodes.first else {
