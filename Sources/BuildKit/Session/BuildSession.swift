@@ -121,7 +121,7 @@ public struct BuildSession: Sendable {
     let transport = HTTP2ServerTransport.Custom(listenerFactory: InjectedConnectionListener(stream: stream), config: config)
     var services: [any RegistrableRPCService] = [
       HealthService(),
-      FileSyncService(directories: directories, counters: counters),
+      FileSyncService(directories: directories, counters: counters, pacing: OutboundPacing(channel: stream.channel)),
     ]
     if !outputs.isEmpty { services.append(FileSendService(targets: outputs)) }
     if !secrets.isEmpty {

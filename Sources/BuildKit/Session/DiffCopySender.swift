@@ -19,6 +19,8 @@ import Synchronization
 struct DiffCopySender: Sendable {
   let walker: ContextWalker
   let counters: FileSyncCounters
+  /// Waits for the connection to drain before each batch (nil: not paced).
+  var pacing: OutboundPacing? = nil
 
   /// The most content read ahead of the network; also bounds memory.
   static let batchBytes = 256 * 1024
@@ -48,7 +50,7 @@ struct DiffCopySender: Sendable {
         }
       }
       group.addTask {
-        var writer = BatchWriter(outbound: outbound, counters: counters)
+        var writer = BatchWriter(outbound: outbound, counters: counters, pacing: pacing)
         // Content-bearing entries by ID: only paths, never content.
         var files: [UInt32: String] = [:]
         var id: UInt32 = 0
@@ -195,12 +197,14 @@ final class RequestQueue: Sendable {
 struct BatchWriter {
   let outbound: RPCWriter<Fsutil_Types_Packet>
   let counters: FileSyncCounters
+  let pacing: OutboundPacing?
   private var batch: [Fsutil_Types_Packet] = []
   private var bytes = 0
 
-  init(outbound: RPCWriter<Fsutil_Types_Packet>, counters: FileSyncCounters) {
+  init(outbound: RPCWriter<Fsutil_Types_Packet>, counters: FileSyncCounters, pacing: OutboundPacing? = nil) {
     self.outbound = outbound
     self.counters = counters
+    self.pacing = pacing
   }
 
   mutating func append(_ packet: Fsutil_Types_Packet) async throws {
@@ -214,6 +218,7 @@ struct BatchWriter {
     let packets = batch
     batch.removeAll(keepingCapacity: true)
     bytes = 0
+    await pacing?.wait()
     try await outbound.write(contentsOf: packets)
   }
 

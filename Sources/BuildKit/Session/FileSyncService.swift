@@ -21,6 +21,7 @@ struct FileSyncService: Moby_Filesync_V1_FileSync.ServiceProtocol {
   /// Directory names as the frontend knows them → absolute paths.
   let directories: [String: String]
   let counters: FileSyncCounters
+  var pacing: OutboundPacing? = nil
 
   func diffCopy(
     request: StreamingServerRequest<Fsutil_Types_Packet>,
@@ -36,7 +37,7 @@ struct FileSyncService: Moby_Filesync_V1_FileSync.ServiceProtocol {
       excludePatterns: options["exclude-patterns"] ?? [],
       followPaths: Self.withLinkTargets(options["followpaths"] ?? [], root: root)
     )
-    let sender = DiffCopySender(walker: ContextWalker(root: root, filter: filter), counters: counters)
+    let sender = DiffCopySender(walker: ContextWalker(root: root, filter: filter), counters: counters, pacing: pacing)
     return StreamingServerResponse { writer in
       try await sender.run(inbound: request.messages, outbound: writer)
       return [:]

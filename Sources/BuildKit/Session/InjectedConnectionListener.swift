@@ -82,13 +82,13 @@ final class AcceptInjectedHandler: ChannelInboundHandler {
       let sync = child.pipeline.syncOperations
       let held = try? sync.context(name: PendingBytesHandler.name)
       try sync.addHandler(HTTP2PingResponder(), name: HTTP2PingResponder.name, position: held.map { .after($0.handler) } ?? .first)
-      // What the session writes is bounded by the daemon's HTTP/2 flow-control
-      // window (Go's grows to 16 MiB), so a watermark above it costs no memory
-      // that would not sit in NIOHTTP2's buffers anyway, and it keeps the
-      // channel writable: NIOHTTP2 then never buffers control frames, whose
-      // interplay with writability flips (the PING acks written in front of it
-      // add to them) trips its "flush data frames while buffering control
-      // frames" assertion.
+      // A watermark above the daemon's HTTP/2 flow-control window (Go's grows
+      // to 16 MiB) keeps the channel writable: NIOHTTP2 then never buffers
+      // control frames, whose interplay with writability flips (the PING acks
+      // written in front of it add to them) trips its "flush data frames while
+      // buffering control frames" assertion. Memory stays bounded all the
+      // same: the file sync waits while this socket has more than a few MiB
+      // queued (OutboundPacing).
       try child.syncOptions?.setOption(ChannelOptions.writeBufferWaterMark, value: ChannelOptions.Types.WriteBufferWaterMark(low: 16 << 20, high: 32 << 20))
     } catch {
       context.fireErrorCaught(error)
