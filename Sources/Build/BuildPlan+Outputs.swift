@@ -183,14 +183,8 @@ extension BuildPlan {
     return .file(path)
   }
 
-  /// Go's `strconv.ParseBool`.
-  static func parseBool(_ text: String?) -> Bool? {
-    switch text {
-    case "1", "t", "T", "TRUE", "true", "True": return true
-    case "0", "f", "F", "FALSE", "false", "False": return false
-    default: return nil
-    }
-  }
+  /// Go's `strconv.ParseBool`, for optional values.
+  static func parseBool(_ text: String?) -> Bool? { text.flatMap { Bool(goBool: $0) } }
 }
 
 /// CSV fields as Go's `encoding/csv` reads one line (quotes group commas).

@@ -75,14 +75,17 @@ struct BakeBuild {
     return out
   }
 
-  /// buildx's bake metadata: an object keyed by target, each that build's metadata.
-  static func metadataJSON(_ results: [String: BuildResult]) throws -> Data {
-    let out = results.mapValues { BuildPlan.metadata($0.response, ref: $0.ref) }
+  /// buildx's bake metadata: an object keyed by target, each that build's
+  /// metadata, and (with BUILDX_METADATA_WARNINGS) `buildx.build.warnings`
+  /// beside the targets.
+  static func metadataJSON(_ results: [String: BuildResult], warnings: [StatusUpdate.Warning] = []) throws -> Data {
+    var out: [String: Any] = results.mapValues { BuildPlan.metadata($0.response, ref: $0.ref) }
+    if !warnings.isEmpty { out["buildx.build.warnings"] = warnings.map(BuildPlan.warningJSON) }
     return try JSONSerialization.data(withJSONObject: out, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
   }
 
-  static func writeMetadata(_ results: [String: BuildResult], to path: String) throws {
-    let data = try metadataJSON(results)
+  static func writeMetadata(_ results: [String: BuildResult], warnings: [StatusUpdate.Warning] = [], to path: String) throws {
+    let data = try metadataJSON(results, warnings: warnings)
     do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
       throw KilnError(.io, "cannot write the metadata file \(path)", underlying: error)
     }

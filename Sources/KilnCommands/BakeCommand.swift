@@ -108,7 +108,10 @@ struct BakeCommand: AsyncParsableCommand {
       throw error
     }
     sink.finish(failed: false)
-    if let metadataFile { try BakeBuild.writeMetadata(results, to: metadataFile) }
+    if let metadataFile {
+      let warnings = Bool(goBool: environment["BUILDX_METADATA_WARNINGS"] ?? "") == true ? sink.warnings : []
+      try BakeBuild.writeMetadata(results, warnings: warnings, to: metadataFile)
+    }
   }
 
   /// Everything but the I/O, for tests: the text `--print` or `--list` writes, or the targets to build.

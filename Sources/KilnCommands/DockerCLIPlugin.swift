@@ -102,13 +102,3 @@ enum DockerCLIPlugin {
   }
 }
 
-extension Bool {
-  /// Go's `strconv.ParseBool`.
-  fileprivate init?(goBool text: String) {
-    switch text {
-    case "1", "t", "T", "TRUE", "true", "True": self = true
-    case "0", "f", "F", "FALSE", "false", "False": self = false
-    default: return nil
-    }
-  }
-}

@@ -44,14 +44,3 @@ public struct RemoteDriver: Driver {
     return try BuildKitAddress.parse(endpoint).dialer(environment: context.environment, tls: tls == TLSFiles() ? nil : tls, original: endpoint)
   }
 }
-
-extension Bool {
-  /// Go's `strconv.ParseBool`: 1, t, T, TRUE, true, True and their false forms.
-  init?(goBool text: String) {
-    switch text {
-    case "1", "t", "T", "TRUE", "true", "True": self = true
-    case "0", "f", "F", "FALSE", "false", "False": self = false
-    default: return nil
-    }
-  }
-}
