@@ -101,7 +101,15 @@ let package = Package(
     .testTarget(name: "BakeTests", dependencies: ["Bake", "HCL", "KilnCore"], swiftSettings: upcoming),
     .testTarget(name: "BuildersTests", dependencies: ["Builders", "KilnCore", "DockerEngine", "Transport"], swiftSettings: upcoming),
     .testTarget(name: "DockerEngineTests", dependencies: ["DockerEngine", "KilnCore", "Transport"], swiftSettings: upcoming),
-    .testTarget(name: "BuildTests", dependencies: ["Build", "BuildKit", "Progress", "KilnCore"], swiftSettings: upcoming),
+    .testTarget(
+      name: "BuildTests",
+      dependencies: [
+        "Build", "BuildKit", "Progress", "KilnCore",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
+      ],
+      swiftSettings: upcoming
+    ),
     .testTarget(name: "ProgressTests", dependencies: ["Progress"], swiftSettings: upcoming),
     .testTarget(name: "BuildContextTests", dependencies: ["BuildContext"], swiftSettings: upcoming),
     .testTarget(name: "KilnCoreTests", dependencies: ["KilnCore"], swiftSettings: upcoming),

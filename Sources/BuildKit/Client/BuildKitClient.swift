@@ -40,7 +40,10 @@ public struct BuildKitClient: Sendable {
       ) { configure in
         let channel = stream.channel
         try await channel.eventLoop.submit {
-          try channel.pipeline.syncOperations.addHandler(ReadyWatcher(promise: ready))
+          let sync = channel.pipeline.syncOperations
+          try sync.addHandler(ReadyWatcher(promise: ready))
+          // In front of gRPC's HTTP/2 handler: the daemon's PINGs are answered before NIOHTTP2 counts them.
+          try sync.addHandler(HTTP2PingResponder(role: .client), name: HTTP2PingResponder.name)
         }.get()
         let configured = try await configure(channel).get()
         try await stream.release().get()

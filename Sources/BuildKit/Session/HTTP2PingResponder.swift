@@ -1,15 +1,18 @@
 import NIOCore
 
 /// Answers the daemon's HTTP/2 PINGs in front of NIOHTTP2, on the raw bytes
-/// of the session connection.
+/// of the session connection and of the Control client connection.
 ///
 /// Why: Go's gRPC client estimates bandwidth by sending a PING with every
 /// burst of DATA it receives, hundreds a second while a context streams.
 /// NIOHTTP2 counts inbound PING and SETTINGS frames as a denial-of-service
 /// risk and, past 200 in 30 s, ends the connection with GOAWAY
 /// (ENHANCE_YOUR_CALM); Go then fails the DiffCopy with "the connection is
-/// draining". grpc-swift's server transport offers no way to raise that
-/// limit, so PINGs are acknowledged here and never reach it. Everything else
+/// draining". The Control connection gets them too when the session rides
+/// `Control.Session`: each small message Kiln sends through the tunnel (a
+/// WINDOW_UPDATE of the session's own HTTP/2) draws a PING from the daemon.
+/// grpc-swift's transports offer no way to raise that limit, so PINGs are
+/// acknowledged here and never reach it. Everything else
 /// (PING ACKs included) passes through unchanged, without copying.
 ///
 /// It reads frame boundaries in both directions: inbound to find PINGs, and
@@ -25,20 +28,28 @@ final class HTTP2PingResponder: ChannelDuplexHandler, RemovableChannelHandler {
   private static let pingType: UInt8 = 6
   private static let ackFlag: UInt8 = 1
 
-  /// Inbound bytes still to pass before the next frame header (the client's
-  /// 24-byte connection preface comes first).
-  private var inboundSkip = 24
+  /// Which end of the connection Kiln is: the client's 24-byte connection
+  /// preface comes before the first frame, inbound on a server, outbound on a client.
+  enum Role { case server, client }
+
+  /// Inbound bytes still to pass before the next frame header.
+  private var inboundSkip: Int
   /// An inbound frame header (or a whole PING) split across reads.
   private var carry: ByteBuffer?
 
   /// Outbound bytes left in the frame being written, and a header split across writes.
-  private var outboundSkip = 0
+  private var outboundSkip: Int
   private var outboundHeader: [UInt8] = []
   /// PING payloads received but not yet acknowledged.
   private var pendingAcks: [UInt64] = []
   /// Whether a task to write the acks is queued on the event loop.
   private var ackTaskQueued = false
   private var removed = false
+
+  init(role: Role = .server) {
+    inboundSkip = role == .server ? 24 : 0
+    outboundSkip = role == .client ? 24 : 0
+  }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     var work = unwrapInboundIn(data)
