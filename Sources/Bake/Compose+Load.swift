@@ -110,8 +110,9 @@ struct ComposeLoader {
     return model
   }
 
-  /// Two files of one include entry, merged as compose merges `-f` files.
-  private static func mergeModels(_ a: YAML, _ b: YAML) throws(KilnError) -> YAML {
+  /// Two compose files (several `-f`, or the files of one include entry), merged as compose-go
+  /// merges them: services by its override rules (``mergeService``), the rest key by key.
+  static func mergeModels(_ a: YAML, _ b: YAML) throws(KilnError) -> YAML {
     var out = a
     for (key, value) in b.pairs {
       guard key == "services", case .map(var to) = a[key] ?? .map([]), case .map(let from) = value else {

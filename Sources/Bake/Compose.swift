@@ -151,7 +151,7 @@ enum Compose {
     var doc = YAML.map([])
     for f in files {
       let raw = try ComposeLoader.parse(f.contents, name: f.name)
-      doc = doc.merged(with: try ComposeLoader.load(raw, name: f.name, dir: "", environment: environment, included: []))
+      doc = try ComposeLoader.mergeModels(doc, try ComposeLoader.load(raw, name: f.name, dir: "", environment: environment, included: []))
     }
     guard case .map(let services)? = doc["services"] else {
       if doc["services"] == nil && doc["secrets"] == nil { throw KilnError("failed to parse compose file: empty compose file") }

@@ -812,6 +812,66 @@ let composeCases: [PrintCase] = [
 
       """#),
   PrintCase(
+    "several compose files merge as compose-go: lists append, args by key, tags once",
+    files: [
+      ("compose.yaml", #"""
+        services:
+          app:
+            build:
+              context: .
+              args:
+                A: "1"
+                B: "2"
+              tags: ["r/app:1"]
+              cache_from: ["type=registry,ref=r/cache:a"]
+        """#),
+      ("compose.override.yaml", #"""
+        services:
+          app:
+            build:
+              dockerfile: Other.Dockerfile
+              args: ["B=3"]
+              tags: ["r/app:2", "r/app:1"]
+              cache_from: ["type=registry,ref=r/cache:b"]
+        """#),
+    ],
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "app"
+            ]
+          }
+        },
+        "target": {
+          "app": {
+            "context": ".",
+            "dockerfile": "Other.Dockerfile",
+            "args": {
+              "A": "1",
+              "B": "3"
+            },
+            "tags": [
+              "r/app:1",
+              "r/app:2"
+            ],
+            "cache-from": [
+              {
+                "ref": "r/cache:a",
+                "type": "registry"
+              },
+              {
+                "ref": "r/cache:b",
+                "type": "registry"
+              }
+            ]
+          }
+        }
+      }
+
+      """#),
+  PrintCase(
     "compose interpolation requires set variables when asked",
     files: [("compose.yaml", "services:\n  app:\n    build:\n      context: ${CTX:?context is required}\n")],
     error: "required variable CTX is missing a value: context is required"),
