@@ -60,6 +60,10 @@ struct ComposeLoader {
           "include cycle detected:\n\(included[0])\n include "
             + (included.dropFirst() + [real[0]]).joined(separator: "\n include "))
       }
+      // The included project's directory: `project_directory` (relative to the including
+      // file) or the first file's. Its relative paths, nested includes and `.env` resolve there.
+      let projectDirectory = item["project_directory"]?.string
+      let projectRoot = projectDirectory.map { joinPath(dir, $0) } ?? parentDir(real[0])
       // An included project reads its own `.env` (or the listed env files) for interpolation,
       // for names the including environment does not set.
       var envFiles: [String] = []
@@ -72,7 +76,7 @@ struct ComposeLoader {
           envFiles.append(path)
         }
       } else {
-        let dotenv = joinPath(parentDir(real[0]), ".env")
+        let dotenv = joinPath(projectRoot, ".env")
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: dotenv, isDirectory: &isDir), !isDir.boolValue { envFiles = [dotenv] }
       }
@@ -83,10 +87,10 @@ struct ComposeLoader {
       let env = environment.merging(fromFiles) { current, _ in current }
       var imported = YAML.map([])
       for p in real {
-        let m = try load(read(p), name: p, dir: parentDir(p), environment: env, included: included)
+        let m = try load(read(p), name: p, dir: projectDirectory == nil ? parentDir(p) : projectRoot, environment: env, included: included)
         imported = try mergeModels(imported, m)
       }
-      imported = imported.rebased(parentDir(first))
+      imported = imported.rebased(projectDirectory ?? parentDir(first))
       // The including file's own definitions override what it imports.
       model = try importInto(model, from: imported)
     }

@@ -250,6 +250,46 @@ let composeFileCases: [DiskCase] = [
     compose: "services:\n  a:\n    extends: nope\n    build: .\n",
     error: "cannot extend service \"a\" in compose.yaml: service \"nope\" not found"),
   DiskCase(
+    name: "include: project_directory sets where the included file's paths and .env resolve",
+    disk: [
+      ("lib/compose.yaml", #"""
+        services:
+          lib:
+            build:
+              context: app
+              args:
+                V: ${PROJ_VAR}
+        """#),
+      ("proj/.env", "PROJ_VAR=from_project_dotenv\n"),
+      ("lib/.env", "PROJ_VAR=from_file_dir\n"),
+    ],
+    compose: #"""
+      include:
+        - path: ${DIR}/lib/compose.yaml
+          project_directory: ${DIR}/proj
+      """#,
+    expected: #"""
+      {
+        "group": {
+          "default": {
+            "targets": [
+              "lib"
+            ]
+          }
+        },
+        "target": {
+          "lib": {
+            "context": "$DIR/proj/app",
+            "dockerfile": "Dockerfile",
+            "args": {
+              "V": "from_project_dotenv"
+            }
+          }
+        }
+      }
+
+      """#),
+  DiskCase(
     name: "include: services from another directory, its .env, local definitions override",
     disk: [
       ("inc/compose.yaml", #"""
