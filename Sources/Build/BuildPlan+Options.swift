@@ -1,4 +1,4 @@
-public import BuildKit
+import BuildKit
 import Foundation
 import KilnCore
 

@@ -1,4 +1,4 @@
-public import BuildKit
+import BuildKit
 import Foundation
 import KilnCore
 
@@ -138,6 +138,11 @@ extension BuildPlan {
       throw notSupported("OCI exporter", docs: "https://docs.docker.com/go/build-exporters/")
     case "docker" where onEngine && entry.destination != nil:
       throw notSupported("Docker exporter", docs: "https://docs.docker.com/go/build-exporters/")
+    case "docker" where onEngine:
+      // No dest (one was refused above): the engine's image store, as buildx's docker driver does.
+      var image = entry
+      image.type = "image"
+      return try export(image, currentDirectory: currentDirectory, onEngine: onEngine)
     case "oci", "docker":
       guard entry.destination != nil else {
         // `--load`: the tarball goes to a temporary file, then into the engine.
@@ -152,7 +157,7 @@ extension BuildPlan {
       return (ExportSpec(type: entry.type, attrs: entry.attrs), try fileTarget(entry, currentDirectory: currentDirectory), [])
     case "image" where !onEngine:
       return (ExportSpec(type: "image", attrs: entry.attrs), nil, [])
-    case "image", "docker", "moby":
+    case "image", "moby":
       if push, parseBool(entry.attrs["push-by-digest"]) == true {
         throw KilnError(.unsupported, "push-by-digest is currently not implemented for docker driver, please create a new builder instance")
       }

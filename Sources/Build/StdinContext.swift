@@ -1,6 +1,6 @@
 public import BuildKit
 public import Foundation
-public import KilnCore
+import KilnCore
 
 /// `kiln build -`: what stdin holds, told apart as buildx does from its first
 /// kilobyte. An archive (tar, or tar compressed with gzip, bzip2 or xz) is

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import KilnCore
+import KilnCore
 
 /// One entry of a build context as fsutil describes it on the wire.
 public struct FileEntry: Sendable, Equatable {

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-public import KilnCore
+import KilnCore
 
 /// Where an entry sent by the daemon may be written in a local output:
 /// strictly inside the destination, never through a symlink, whatever the

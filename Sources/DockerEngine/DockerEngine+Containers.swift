@@ -1,4 +1,4 @@
-public import KilnCore
+import KilnCore
 
 /// Containers: create, inspect, start, stop, remove.
 extension DockerEngine {

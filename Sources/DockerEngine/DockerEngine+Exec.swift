@@ -1,4 +1,4 @@
-public import KilnCore
+import KilnCore
 
 /// Running a command in a container and collecting its output.
 extension DockerEngine {

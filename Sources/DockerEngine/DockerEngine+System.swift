@@ -1,4 +1,4 @@
-public import KilnCore
+import KilnCore
 
 /// The engine itself and its images.
 extension DockerEngine {

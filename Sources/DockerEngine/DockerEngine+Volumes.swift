@@ -1,4 +1,4 @@
-public import KilnCore
+import KilnCore
 
 /// Volumes: create, inspect, remove.
 extension DockerEngine {

@@ -1,5 +1,5 @@
 import Foundation
-public import KilnCore
+import KilnCore
 import NIOCore
 public import Transport
 

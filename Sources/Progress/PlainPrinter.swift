@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// buildx's `--progress=plain` text: each vertex opens with `#N name`, then
 /// its status lines, logs (`#N 0.123 text`) and warnings, and closes with

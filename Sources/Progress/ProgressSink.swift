@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Prints the status stream in the chosen `--progress` mode, on stderr as

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// `--progress=rawjson`: each status update as one JSON line, with the field
 /// names of BuildKit's Go `client.SolveStatus`.

@@ -95,6 +95,8 @@ struct BuildOutputTests {
     #expect(try plan("-").outputTarget == .file(nil))
     #expect(try plan("type=image").exports == [ExportSpec(type: "moby", attrs: ["name": "t"])])
     #expect(try plan("type=cacheonly").exports.isEmpty)
+    // A docker output without dest on the engine is its image store, as with buildx's docker driver.
+    #expect(try plan("type=docker").exports == [ExportSpec(type: "moby", attrs: ["name": "t"])])
     #expect(throws: KilnError.self) { try plan("type=local") }
     #expect(throws: KilnError.self) { try plan("type=bogus,dest=x") }
   }

@@ -1,6 +1,6 @@
 import Foundation
 import GRPCCore
-public import KilnCore
+import KilnCore
 public import Progress
 import SwiftProtobuf
 

@@ -1,8 +1,8 @@
-public import BuildContext
+import BuildContext
 import Foundation
 import GRPCCore
 import GRPCNIOTransportCore
-public import KilnCore
+import KilnCore
 import NIOCore
 public import Transport
 

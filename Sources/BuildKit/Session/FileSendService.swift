@@ -6,7 +6,7 @@ import Darwin
 import BuildContext
 import Foundation
 import GRPCCore
-public import KilnCore
+import KilnCore
 import SwiftProtobuf
 
 /// Where an exporter's output goes on the client.

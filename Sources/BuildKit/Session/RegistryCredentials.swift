@@ -1,5 +1,5 @@
-public import Foundation
-public import KilnCore
+import Foundation
+import KilnCore
 
 /// Registry credentials as the Docker CLI keeps them: `$DOCKER_CONFIG/config.json`
 /// (else `~/.docker/config.json`) with `auths` (base64 `user:password` in

@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import GRPCCore
-public import KilnCore
+import KilnCore
 import NIOCore
 import NIOPosix
 

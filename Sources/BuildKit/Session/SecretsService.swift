@@ -1,6 +1,6 @@
-public import Foundation
+import Foundation
 import GRPCCore
-public import KilnCore
+import KilnCore
 
 /// A secret offered to the build (`--secret id=x,src=file` or `id=x,env=VAR`).
 public struct SecretSource: Sendable, Equatable {

@@ -10,7 +10,7 @@ final class BackgroundKiln {
 
   init(_ args: [String], environment: [String: String], log: String) throws {
     self.log = log
-    FileManager.default.createFile(atPath: log, contents: nil)
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
     handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
     process.executableURL = URL(fileURLWithPath: Kiln.binary)
     process.arguments = args
