@@ -2,13 +2,23 @@ import Dispatch
 import Foundation
 import KilnCore
 
-/// Runs `body`, cancelling it when the user presses Ctrl-C (SIGINT) or the
-/// process gets SIGTERM, so a solve is cancelled on the daemon and Kiln exits
+/// Runs `body`, cancelling it when the user presses Ctrl-C (SIGINT), the
+/// process gets SIGTERM, or (run as a Docker CLI plugin) the CLI closes its
+/// plugin socket, so a solve is cancelled on the daemon and Kiln exits
 /// promptly with an error instead of dying mid-write.
 enum InterruptCancellation {
   static func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T?.self) { group in
       group.addTask { try await body() }
+      if let address = ProcessInfo.processInfo.environment[PluginSocket.environmentKey], !address.isEmpty {
+        group.addTask {
+          // Not reachable (or cancelled): no result, the other tasks decide.
+          guard await PluginSocket.waitForClose(address) else { return nil }
+          var canceled = KilnError(.daemon, "build canceled (the docker CLI stopped the plugin)")
+          canceled.exitStatus = 130
+          throw canceled
+        }
+      }
       group.addTask {
         let signal = await waitForSignal()
         var canceled = KilnError(.daemon, "build canceled (\(signal == SIGINT ? "interrupt" : "terminated"))")

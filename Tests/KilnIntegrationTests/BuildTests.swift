@@ -220,6 +220,31 @@ struct BuildCancellationIntegrationTests {
     #expect(kiln.process.terminationStatus == 130)
     #expect(kiln.stderr.contains("ERROR: build canceled"), "\(kiln.stderr)")
   }
+
+  /// Run as a Docker CLI plugin (Docker 24+), Kiln connects to the CLI's
+  /// plugin socket; the CLI closing it cancels the build. socat stands in for
+  /// the CLI's listener on an abstract socket.
+  @Test func pluginSocketClosedCancels() throws {
+    let dir = try BuildIntegrationTests.context("build-plugin-socket", [
+      "Dockerfile": "FROM \(BuildIntegrationTests.base)\nRUN echo started-\(BuildIntegrationTests.unique()) && sleep 120\n",
+    ])
+    let name = "kiln-plugin-\(BuildIntegrationTests.unique())"
+    let cli = Process()
+    cli.executableURL = URL(fileURLWithPath: "/usr/bin/socat")
+    cli.arguments = ["ABSTRACT-LISTEN:\(name)", "EXEC:sleep 600"]
+    (cli.standardInput, cli.standardOutput, cli.standardError) = (FileHandle.nullDevice, FileHandle.nullDevice, FileHandle.nullDevice)
+    try cli.run()
+    let relay = Relay(process: cli)
+    defer { relay.stopWithConnections() }
+    usleep(200_000)
+    let environment = ["DOCKER_HOST": "unix://\(try TestEngine.socketPath())", "DOCKER_CLI_PLUGIN_SOCKET": "@" + name]
+    let kiln = try BackgroundKiln(["build", "--progress=plain", dir], environment: environment, log: dir + "-stderr.log")
+    try #require(kiln.waitFor("started-"), "the RUN step never started: \(kiln.stderr)")
+    relay.stopWithConnections()
+    #expect(kiln.endsWithin(.seconds(15)), "kiln did not exit within 15s of the socket closing: \(kiln.stderr)")
+    #expect(kiln.process.terminationStatus == 130)
+    #expect(kiln.stderr.contains("ERROR: build canceled (the docker CLI stopped the plugin)"), "\(kiln.stderr)")
+  }
 }
 
 /// A context of 10,000 files arrives whole, and a rebuild after changing one file sends only that file.
