@@ -85,3 +85,38 @@ struct BuildGitContextTests {
     }
   }
 }
+
+/// A tarball over HTTP as the build context (`kiln build http://.../ctx.tar`),
+/// served by Python's http.server on 127.0.0.1; the daemon fetches it itself.
+@Suite(.enabled(if: TestEngine.available, "needs the private engine: run `make test`"))
+struct BuildHTTPContextTests {
+  typealias B = BuildIntegrationTests
+
+  @Test func tarballOverHTTP() throws {
+    let token = B.unique()
+    let source = try B.context("http-context-src", ["Dockerfile": "FROM \(B.base)\nCOPY data.txt /data.txt\n", "data.txt": token + "\n"])
+    let www = source + "-www"
+    try FileManager.default.createDirectory(atPath: www, withIntermediateDirectories: true)
+    let tar = try ProcessRunner.run("/bin/tar", ["-cf", www + "/ctx.tar", "-C", source, "."])
+    try #require(tar.status == 0, "tar: \(tar.stderr)")
+    let port = try SilentServer.unusedPort()
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+    server.arguments = ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", www]
+    (server.standardInput, server.standardOutput, server.standardError) = (FileHandle.nullDevice, FileHandle.nullDevice, FileHandle.nullDevice)
+    try server.run()
+    defer {
+      kill(server.processIdentifier, SIGKILL)  // SIGTERM may be blocked in children of the test runner
+      server.waitUntilExit()
+    }
+    for _ in 0..<100 where !SSHServer.accepts(port: port) { usleep(50_000) }
+    let tag = "kiln-test/http-context:\(token)"
+    let result = try Kiln.run(
+      ["build", "--progress=plain", "-t", tag, "http://127.0.0.1:\(port)/ctx.tar"],
+      environment: ["DOCKER_HOST": "unix://\(try TestEngine.socketPath())"], limit: .seconds(240))
+    try #require(result.status == 0, "\(result.stderr)")
+    let run = try B.docker(["run", "--rm", "--pull=never", tag, "cat", "/data.txt"])
+    #expect(run.stdout == token + "\n", "\(run.stderr)")
+    _ = try B.docker(["image", "rm", tag])
+  }
+}
