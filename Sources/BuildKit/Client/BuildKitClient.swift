@@ -57,7 +57,16 @@ public struct BuildKitClient: Sendable {
       }
       throw KilnError(.connection, "cannot speak gRPC to \(stream.displayAddress)", underlying: error)
     }
-    return try await withGRPCClient(transport: transport) { grpc in
+    // Not grpc-swift's withGRPCClient: its discarding group rethrows the
+    // client's "clientIsStopped" when a short body (a probe) ends before the
+    // connection task got to run, failing work that succeeded. Here an error
+    // of that task, never awaited, is dropped; the body's own calls report
+    // any real connection failure.
+    let grpc = GRPCClient(transport: transport)
+    defer { stream.channel.close(promise: nil) }
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await grpc.runConnections() }
+      defer { grpc.beginGracefulShutdown() }
       try await awaitReady(ready.futureResult, stream: stream, timeout: timeout)
       let client = BuildKitClient(
         control: Moby_Buildkit_V1_Control.Client(wrapping: grpc),
