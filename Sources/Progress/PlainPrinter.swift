@@ -105,6 +105,21 @@ public struct PlainPrinter: Sendable {
   }
 
   /// buildx's summary after a failed build: the failing step and its last output lines.
+  /// Closes every step that started and never finished as `#N CANCELED`:
+  /// once a build fails or is interrupted, the daemon's own cancellations
+  /// may never arrive (the status stream ends with the build), and buildx
+  /// shows such steps cancelled.
+  public mutating func closeUnfinishedAsCanceled() -> String {
+    var out = ""
+    for digest in order {
+      guard let state = vertexes[digest], state.started != nil, state.completed == nil, !state.cached, !state.printedDone else { continue }
+      out += header(digest)
+      vertexes[digest]?.error = "context canceled"
+      out += close(digest)
+    }
+    return out
+  }
+
   public func errorSummary() -> String {
     var out = ""
     for digest in order {

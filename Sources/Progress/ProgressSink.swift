@@ -79,6 +79,10 @@ public final class ProgressSink: Sendable {
   public func finish(failed: Bool) {
     guard mode != .quiet, mode != .rawjson else { return }
     flush(final: true)
+    if failed, mode != .tty {
+      let canceled = state.withLock { $0.plain.closeUnfinishedAsCanceled() }
+      if !canceled.isEmpty { Self.write(canceled) }
+    }
     if failed {
       let summary = state.withLock { mode == .tty ? $0.tty.errorSummary() : $0.plain.errorSummary() }
       if !summary.isEmpty { Self.write(summary) }

@@ -61,3 +61,20 @@ struct PlainPrinterTests {
     #expect(ProgressMode.resolve(flag: "bogus", environment: nil) == nil)
   }
 }
+
+/// After a failure or an interrupt, steps the daemon never closed are shown cancelled.
+struct PlainPrinterCancelTests {
+  let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+  @Test func unfinishedStepsCloseAsCanceled() {
+    var p = PlainPrinter()
+    var out = p.apply(StatusUpdate(vertexes: [
+      .init(digest: "a", name: "[a 2/2] RUN sleep 60", started: t0), .init(digest: "b", name: "[b 2/2] RUN false", started: t0),
+      .init(digest: "c", name: "[a 1/2] FROM x", cached: true, started: t0, completed: t0),
+    ]))
+    out += p.apply(StatusUpdate(vertexes: [.init(digest: "b", name: "[b 2/2] RUN false", started: t0, completed: t0, error: "exit code: 1")]))
+    out += p.closeUnfinishedAsCanceled()
+    #expect(out.hasSuffix("\n#2 [a 2/2] RUN sleep 60\n#2 CANCELED\n"), "\(out)")
+    #expect(p.closeUnfinishedAsCanceled() == "")
+  }
+}
