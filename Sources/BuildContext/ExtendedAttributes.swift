@@ -13,18 +13,24 @@ public enum ExtendedAttributes {
   /// skips). A file system without them gives none; an attribute that
   /// vanishes between listing and reading is left out.
   public static func read(_ path: String) throws(KilnError) -> [String: [UInt8]] {
-    var names = [CChar](repeating: 0, count: 1024)
-    var length = llistxattr(path, &names, names.count)
-    if length < 0, errno == ERANGE {
+    // Sized first: most entries of a context have none, and then nothing is
+    // allocated (this runs once per entry on every build).
+    var names: [CChar] = []
+    var length = 0
+    while true {
       let needed = llistxattr(path, nil as UnsafeMutablePointer<CChar>?, 0)
-      if needed > 0 {
-        names = [CChar](repeating: 0, count: needed)
-        length = llistxattr(path, &names, names.count)
+      guard needed > 0 else {
+        if needed < 0, errno != ENOTSUP, errno != ENOENT { throw listError(path) }
+        return [:]
       }
-    }
-    if length < 0 {
-      if errno == ENOTSUP || errno == ENOENT { return [:] }
-      throw KilnError(.io, "cannot list the extended attributes of \(path): \(String(cString: strerror(errno)))")
+      names = [CChar](repeating: 0, count: needed)
+      length = llistxattr(path, &names, needed)
+      if length >= 0 { break }
+      // ERANGE: the list grew since it was sized; size it again.
+      guard errno == ERANGE else {
+        if errno == ENOTSUP || errno == ENOENT { return [:] }
+        throw listError(path)
+      }
     }
     guard length > 0 else { return [:] }
     var attributes: [String: [UInt8]] = [:]
@@ -35,6 +41,10 @@ public enum ExtendedAttributes {
       if let value = value(path, name) { attributes[name] = value }
     }
     return attributes
+  }
+
+  private static func listError(_ path: String) -> KilnError {
+    KilnError(.io, "cannot list the extended attributes of \(path): \(String(cString: strerror(errno)))")
   }
 
   private static func value(_ path: String, _ name: String) -> [UInt8]? {
